@@ -1,0 +1,230 @@
+package io.filestore.command;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import io.filestore.command.api.AddFileVersionCommand;
+import io.filestore.command.api.BlobId;
+import io.filestore.command.api.DeleteFileCommand;
+import io.filestore.command.api.ExpectedState;
+import io.filestore.command.api.FileAccessDeniedException;
+import io.filestore.command.api.FileDeletedEvent;
+import io.filestore.command.api.FileDeletedException;
+import io.filestore.command.api.FileId;
+import io.filestore.command.api.FileMetadata;
+import io.filestore.command.api.FileMetadataUpdatedEvent;
+import io.filestore.command.api.FileName;
+import io.filestore.command.api.FileNotDeletedException;
+import io.filestore.command.api.FilePurgedEvent;
+import io.filestore.command.api.FileRestoredFromTrashEvent;
+import io.filestore.command.api.FileUploadedEvent;
+import io.filestore.command.api.FileVersionAddedEvent;
+import io.filestore.command.api.FileVersionRestoredEvent;
+import io.filestore.command.api.InvalidValueException;
+import io.filestore.command.api.MediaType;
+import io.filestore.command.api.PurgeFileCommand;
+import io.filestore.command.api.RestoreFileFromTrashCommand;
+import io.filestore.command.api.RestoreFileVersionCommand;
+import io.filestore.command.api.UnknownFileException;
+import io.filestore.command.api.UnknownVersionException;
+import io.filestore.command.api.UpdateFileMetadataCommand;
+import io.filestore.command.api.UploadFileCommand;
+import io.filestore.command.api.UserId;
+import io.filestore.command.api.VersionConflictException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+/**
+ * A file with its versions, metadata and lifecycle. Command handlers guard the invariants and apply events;
+ * event sourcing handlers only assign fields (replay never fails). Fields are plain and the no-argument
+ * constructor exists so that Jackson can snapshot the aggregate.
+ */
+@Aggregate(snapshotTriggerDefinition = "fileEntrySnapshotTrigger")
+class FileEntry {
+
+    @AggregateIdentifier
+    private FileId fileId;
+    private UserId owner;
+    private FileName name;
+    private FileMetadata metadata;
+    private List<VersionState> versions = new ArrayList<>();
+    private boolean deleted;
+    private boolean purged;
+
+    /** One stored version: what rollback needs to point a new version at an old blob. */
+    record VersionState(int version, BlobId blobId, long size, MediaType mediaType) {
+    }
+
+    FileEntry() {
+        // for Axon and Jackson
+    }
+
+    @CommandHandler
+    FileEntry(UploadFileCommand command) {
+        Objects.requireNonNull(command.fileId(), "fileId");
+        require(command.name() != null, "name", "is required");
+        require(command.mediaType() != null, "mimeType", "is required");
+        require(command.blobId() != null, "blobId", "is required");
+        require(command.owner() != null, "owner", "is required");
+        require(command.size() >= 0, "size", "must not be negative");
+        apply(new FileUploadedEvent(command.fileId(), command.name(), command.mediaType(), command.size(),
+                command.blobId(), command.metadata() == null ? FileMetadata.EMPTY : command.metadata(),
+                command.owner()));
+    }
+
+    @CommandHandler
+    void handle(AddFileVersionCommand command) {
+        requireLiveAndOwnedBy(command.by());
+        requireExpected(command.expected());
+        require(command.blobId() != null, "blobId", "is required");
+        require(command.mediaType() != null, "mimeType", "is required");
+        require(command.size() >= 0, "size", "must not be negative");
+        apply(new FileVersionAddedEvent(fileId, currentVersion().version() + 1, command.blobId(), command.size(),
+                command.mediaType(), command.name() != null ? command.name() : name,
+                metadata.merge(command.metadata()), limitChangeLog(command.changeLog()), command.by()));
+    }
+
+    @CommandHandler
+    void handle(RestoreFileVersionCommand command) {
+        requireLiveAndOwnedBy(command.by());
+        requireExpected(command.expected());
+        VersionState target = versions.stream()
+                .filter(v -> v.version() == command.version())
+                .findFirst()
+                .orElseThrow(() -> new UnknownVersionException("file " + fileId + " has no version " + command.version()));
+        String changeLog = command.changeLog() != null ? command.changeLog() : "Restored version " + target.version();
+        apply(new FileVersionRestoredEvent(fileId, currentVersion().version() + 1, target.version(), target.blobId(),
+                target.size(), target.mediaType(), limitChangeLog(changeLog), command.by()));
+    }
+
+    @CommandHandler
+    void handle(UpdateFileMetadataCommand command) {
+        requireLiveAndOwnedBy(command.by());
+        requireExpected(command.expected());
+        FileName newName = command.name() != null ? command.name() : name;
+        FileMetadata newMetadata = metadata.merge(command.patch());
+        if (newName.equals(name) && newMetadata.equals(metadata)) {
+            return; // nothing changes: no event
+        }
+        apply(new FileMetadataUpdatedEvent(fileId, newName, newMetadata, command.by()));
+    }
+
+    @CommandHandler
+    void handle(DeleteFileCommand command) {
+        requireLiveAndOwnedBy(command.by());
+        requireExpected(command.expected());
+        apply(new FileDeletedEvent(fileId, command.by()));
+    }
+
+    @CommandHandler
+    void handle(RestoreFileFromTrashCommand command) {
+        requireExistingAndOwnedBy(command.by());
+        if (!deleted) {
+            throw new FileNotDeletedException("file " + fileId + " is not in the trash");
+        }
+        apply(new FileRestoredFromTrashEvent(fileId, command.by()));
+    }
+
+    @CommandHandler
+    void handle(PurgeFileCommand command) {
+        if (purged) {
+            throw new UnknownFileException("no file " + fileId);
+        }
+        if (!command.retentionExpired()) {
+            requireExistingAndOwnedBy(command.by());
+        }
+        if (!deleted) {
+            throw new FileNotDeletedException("file " + fileId + " must be in the trash before it is purged");
+        }
+        apply(new FilePurgedEvent(fileId, command.by(), command.retentionExpired()));
+    }
+
+    @EventSourcingHandler
+    void on(FileUploadedEvent event) {
+        fileId = event.fileId();
+        owner = event.owner();
+        name = event.name();
+        metadata = event.metadata();
+        versions.add(new VersionState(1, event.blobId(), event.size(), event.mediaType()));
+    }
+
+    @EventSourcingHandler
+    void on(FileVersionAddedEvent event) {
+        name = event.name();
+        metadata = event.metadata();
+        versions.add(new VersionState(event.version(), event.blobId(), event.size(), event.mediaType()));
+    }
+
+    @EventSourcingHandler
+    void on(FileVersionRestoredEvent event) {
+        versions.add(new VersionState(event.version(), event.blobId(), event.size(), event.mediaType()));
+    }
+
+    @EventSourcingHandler
+    void on(FileMetadataUpdatedEvent event) {
+        name = event.name();
+        metadata = event.metadata();
+    }
+
+    @EventSourcingHandler
+    void on(FileDeletedEvent event) {
+        deleted = true;
+    }
+
+    @EventSourcingHandler
+    void on(FileRestoredFromTrashEvent event) {
+        deleted = false;
+    }
+
+    @EventSourcingHandler
+    void on(FilePurgedEvent event) {
+        purged = true;
+    }
+
+    private VersionState currentVersion() {
+        return versions.get(versions.size() - 1);
+    }
+
+    private void requireExistingAndOwnedBy(UserId by) {
+        if (purged) {
+            throw new UnknownFileException("no file " + fileId);
+        }
+        if (by == null || !by.equals(owner)) {
+            throw new FileAccessDeniedException("only the owner may change file " + fileId);
+        }
+    }
+
+    private void requireLiveAndOwnedBy(UserId by) {
+        requireExistingAndOwnedBy(by);
+        if (deleted) {
+            throw new FileDeletedException("file " + fileId + " is in the trash");
+        }
+    }
+
+    private void requireExpected(ExpectedState expected) {
+        VersionState current = currentVersion();
+        if (expected != null && !expected.matches(current.version(), current.blobId())) {
+            throw new VersionConflictException(current.version(), current.blobId());
+        }
+    }
+
+    private static void require(boolean condition, String field, String problem) {
+        if (!condition) {
+            throw new InvalidValueException(field, problem);
+        }
+    }
+
+    private static String limitChangeLog(String changeLog) {
+        if (changeLog == null || changeLog.isBlank()) {
+            return null;
+        }
+        if (changeLog.length() > 1024) {
+            throw new InvalidValueException("changeLog", "must be at most 1024 characters");
+        }
+        return changeLog;
+    }
+}

@@ -1,0 +1,7 @@
+package io.filestore.command.api;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** Moves the file to the trash (soft delete). */
+public record DeleteFileCommand(@TargetAggregateIdentifier FileId fileId, UserId by, ExpectedState expected) {
+}

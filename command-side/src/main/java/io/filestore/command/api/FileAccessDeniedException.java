@@ -1,0 +1,12 @@
+package io.filestore.command.api;
+
+/**
+ * The caller may not perform this change. Until roles exist only the owner may change a file, and the API answers
+ * 404 so that ids do not leak.
+ */
+public class FileAccessDeniedException extends RuntimeException {
+
+    public FileAccessDeniedException(String message) {
+        super(message);
+    }
+}

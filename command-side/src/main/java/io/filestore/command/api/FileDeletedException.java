@@ -1,0 +1,9 @@
+package io.filestore.command.api;
+
+/** The file is in the trash; only restore or purge apply. */
+public class FileDeletedException extends RuntimeException {
+
+    public FileDeletedException(String message) {
+        super(message);
+    }
+}

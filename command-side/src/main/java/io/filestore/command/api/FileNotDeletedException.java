@@ -1,0 +1,9 @@
+package io.filestore.command.api;
+
+/** The operation needs a trashed file but the file is live. */
+public class FileNotDeletedException extends RuntimeException {
+
+    public FileNotDeletedException(String message) {
+        super(message);
+    }
+}

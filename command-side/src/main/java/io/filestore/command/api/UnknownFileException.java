@@ -1,0 +1,9 @@
+package io.filestore.command.api;
+
+/** No such file, or the caller may not see it (the two are deliberately indistinguishable). */
+public class UnknownFileException extends RuntimeException {
+
+    public UnknownFileException(String message) {
+        super(message);
+    }
+}

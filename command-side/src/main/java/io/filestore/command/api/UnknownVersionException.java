@@ -1,0 +1,9 @@
+package io.filestore.command.api;
+
+/** The file has no such version. */
+public class UnknownVersionException extends RuntimeException {
+
+    public UnknownVersionException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,8 @@
+package io.filestore.command.api;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** Renames the file and/or merges a metadata patch; content and version stay. */
+public record UpdateFileMetadataCommand(@TargetAggregateIdentifier FileId fileId, FileName name, MetadataPatch patch, UserId by,
+                                        ExpectedState expected) {
+}
