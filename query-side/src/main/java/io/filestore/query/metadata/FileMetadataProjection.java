@@ -1,0 +1,102 @@
+package io.filestore.query.metadata;
+
+import io.filestore.command.api.FileDeletedEvent;
+import io.filestore.command.api.FileId;
+import io.filestore.command.api.FileMetadataUpdatedEvent;
+import io.filestore.command.api.FilePurgedEvent;
+import io.filestore.command.api.FileRestoredFromTrashEvent;
+import io.filestore.command.api.FileUploadedEvent;
+import io.filestore.command.api.FileVersionAddedEvent;
+import io.filestore.command.api.FileVersionRestoredEvent;
+import io.filestore.query.metadata.api.FileVersionView;
+import io.filestore.query.metadata.api.FileView;
+import io.filestore.query.metadata.api.FileViewChanges;
+import java.time.Instant;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds the file and version views. Handlers are idempotent (upserts, forward-only updates), so replays and
+ * retries converge; a reset truncates the views before a replay.
+ */
+@Component
+@ProcessingGroup(FileMetadataProjection.PROCESSING_GROUP)
+public class FileMetadataProjection {
+
+    public static final String PROCESSING_GROUP = "metadata";
+
+    private final FileMetadataRepository repository;
+    private final FileViewChanges changes;
+
+    public FileMetadataProjection(FileMetadataRepository repository, FileViewChanges changes) {
+        this.repository = repository;
+        this.changes = changes;
+    }
+
+    @EventHandler
+    void on(FileUploadedEvent event, @Timestamp Instant at) {
+        repository.insertFile(new FileView(event.fileId(), event.owner(), event.name(), event.mediaType(),
+                event.size(), event.blobId(), 1, event.metadata(), at, at, at, null));
+        repository.insertVersion(new FileVersionView(event.fileId(), 1, event.blobId(), event.size(),
+                event.mediaType(), at, event.owner(), null, null));
+        signalAfterCommit(event.fileId());
+    }
+
+    @EventHandler
+    void on(FileVersionAddedEvent event, @Timestamp Instant at) {
+        repository.insertVersion(new FileVersionView(event.fileId(), event.version(), event.blobId(), event.size(),
+                event.mediaType(), at, event.by(), event.changeLog(), null));
+        repository.updateContent(event.fileId(), event.version(), event.blobId(), event.size(), event.mediaType(), at);
+        repository.updateMetadata(event.fileId(), event.name(), event.metadata(), at);
+        signalAfterCommit(event.fileId());
+    }
+
+    @EventHandler
+    void on(FileVersionRestoredEvent event, @Timestamp Instant at) {
+        repository.insertVersion(new FileVersionView(event.fileId(), event.version(), event.blobId(), event.size(),
+                event.mediaType(), at, event.by(), event.changeLog(), event.restoredFrom()));
+        repository.updateContent(event.fileId(), event.version(), event.blobId(), event.size(), event.mediaType(), at);
+        signalAfterCommit(event.fileId());
+    }
+
+    @EventHandler
+    void on(FileMetadataUpdatedEvent event, @Timestamp Instant at) {
+        repository.updateMetadata(event.fileId(), event.name(), event.metadata(), at);
+        signalAfterCommit(event.fileId());
+    }
+
+    @EventHandler
+    void on(FileDeletedEvent event, @Timestamp Instant at) {
+        repository.markDeleted(event.fileId(), event.by(), at);
+        signalAfterCommit(event.fileId());
+    }
+
+    @EventHandler
+    void on(FileRestoredFromTrashEvent event, @Timestamp Instant at) {
+        repository.markRestored(event.fileId(), at);
+        signalAfterCommit(event.fileId());
+    }
+
+    @EventHandler
+    void on(FilePurgedEvent event) {
+        repository.purge(event.fileId());
+        signalAfterCommit(event.fileId());
+    }
+
+    @ResetHandler
+    void reset() {
+        repository.deleteAll();
+    }
+
+    private void signalAfterCommit(FileId fileId) {
+        if (CurrentUnitOfWork.isStarted()) {
+            CurrentUnitOfWork.get().afterCommit(unitOfWork -> changes.signal(fileId));
+        } else {
+            changes.signal(fileId);
+        }
+    }
+}

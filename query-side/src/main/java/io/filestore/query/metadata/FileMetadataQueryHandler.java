@@ -1,0 +1,77 @@
+package io.filestore.query.metadata;
+
+import io.filestore.command.api.BlobId;
+import io.filestore.command.api.FileId;
+import io.filestore.query.metadata.api.ExpiredTrashQuery;
+import io.filestore.query.metadata.api.FilePage;
+import io.filestore.query.metadata.api.FileVersionView;
+import io.filestore.query.metadata.api.FileView;
+import io.filestore.query.metadata.api.FindFileQuery;
+import io.filestore.query.metadata.api.FindTrashedFileQuery;
+import io.filestore.query.metadata.api.FindVersionQuery;
+import io.filestore.query.metadata.api.ListFilesQuery;
+import io.filestore.query.metadata.api.ListTrashQuery;
+import io.filestore.query.metadata.api.ListVersionsQuery;
+import io.filestore.query.metadata.api.UnreferencedBlobsQuery;
+import java.util.List;
+import java.util.Optional;
+import org.axonframework.queryhandling.QueryHandler;
+import org.springframework.stereotype.Component;
+
+/** Answers metadata queries; only files the caller owns are visible (others look like missing files). */
+@Component
+public class FileMetadataQueryHandler {
+
+    private final FileMetadataRepository repository;
+
+    public FileMetadataQueryHandler(FileMetadataRepository repository) {
+        this.repository = repository;
+    }
+
+    @QueryHandler
+    public Optional<FileView> handle(FindFileQuery query) {
+        return repository.findFile(query.fileId())
+                .filter(file -> !file.deleted() && file.owner().equals(query.caller()));
+    }
+
+    @QueryHandler
+    public Optional<FileView> handle(FindTrashedFileQuery query) {
+        return repository.findFile(query.fileId())
+                .filter(file -> file.deleted() && file.owner().equals(query.caller()));
+    }
+
+    @QueryHandler
+    public FilePage handle(ListFilesQuery query) {
+        return repository.listLive(query.caller(), query.offset(), query.limit());
+    }
+
+    @QueryHandler
+    public FilePage handle(ListTrashQuery query) {
+        return repository.listTrash(query.caller(), query.offset(), query.limit());
+    }
+
+    @QueryHandler
+    public List<FileVersionView> handle(ListVersionsQuery query) {
+        if (handle(new FindFileQuery(query.fileId(), query.caller())).isEmpty()) {
+            return List.of();
+        }
+        return repository.versions(query.fileId());
+    }
+
+    @QueryHandler
+    public Optional<FileVersionView> handle(FindVersionQuery query) {
+        return handle(new ListVersionsQuery(query.fileId(), query.caller())).stream()
+                .filter(v -> v.version() == query.version())
+                .findFirst();
+    }
+
+    @QueryHandler
+    public List<FileId> handle(ExpiredTrashQuery query) {
+        return repository.trashedBefore(query.deletedBefore(), query.limit());
+    }
+
+    @QueryHandler
+    public List<BlobId> handle(UnreferencedBlobsQuery query) {
+        return repository.unreferenced(query.candidates());
+    }
+}

@@ -1,0 +1,230 @@
+package io.filestore.query.metadata;
+
+import io.filestore.command.api.BlobId;
+import io.filestore.command.api.FileId;
+import io.filestore.command.api.FileMetadata;
+import io.filestore.command.api.FileName;
+import io.filestore.command.api.MediaType;
+import io.filestore.command.api.UserId;
+import io.filestore.query.metadata.api.FilePage;
+import io.filestore.query.metadata.api.FileVersionView;
+import io.filestore.query.metadata.api.FileView;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The PostgreSQL tables {@code file_view} and {@code file_version_view}. Every write is an idempotent upsert. */
+@Repository
+public class FileMetadataRepository {
+
+    private static final TypeReference<List<String>> TAGS = new TypeReference<>() { };
+    private static final TypeReference<Map<String, String>> ATTRIBUTES = new TypeReference<>() { };
+    private static final String FILE_COLUMNS = "file_id, owner_id, name, media_type, size, blob_sha256, version, "
+            + "description, tags, folder, attributes, created_at, updated_at, content_updated_at, deleted_at";
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    public FileMetadataRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insertFile(FileView file) {
+        jdbc.sql("""
+                INSERT INTO file_view (file_id, owner_id, name, media_type, size, blob_sha256, version, description,
+                                       tags, folder, attributes, created_at, updated_at, content_updated_at)
+                VALUES (:id, :owner, :name, :type, :size, :blob, :version, :description,
+                        CAST(:tags AS jsonb), :folder, CAST(:attributes AS jsonb), :created, :created, :created)
+                ON CONFLICT (file_id) DO NOTHING
+                """)
+                .param("id", uuid(file.fileId()))
+                .param("owner", file.owner().value())
+                .param("name", file.name().value())
+                .param("type", file.mediaType().value())
+                .param("size", file.size())
+                .param("blob", file.blobId().sha256())
+                .param("version", file.version())
+                .param("description", file.metadata().description())
+                .param("tags", json.writeValueAsString(file.metadata().tags()))
+                .param("folder", file.metadata().folder())
+                .param("attributes", json.writeValueAsString(file.metadata().attributes()))
+                .param("created", Timestamp.from(file.createdAt()))
+                .update();
+    }
+
+    /** Sets the current content; only moves forward (a replayed older version never overwrites a newer one). */
+    void updateContent(FileId fileId, int version, BlobId blobId, long size, MediaType mediaType, Instant at) {
+        jdbc.sql("""
+                UPDATE file_view SET version = :version, blob_sha256 = :blob, size = :size, media_type = :type,
+                       updated_at = :at, content_updated_at = :at
+                WHERE file_id = :id AND version < :version
+                """)
+                .param("id", uuid(fileId)).param("version", version).param("blob", blobId.sha256())
+                .param("size", size).param("type", mediaType.value()).param("at", Timestamp.from(at))
+                .update();
+    }
+
+    void updateMetadata(FileId fileId, FileName name, FileMetadata metadata, Instant at) {
+        jdbc.sql("""
+                UPDATE file_view SET name = :name, description = :description, tags = CAST(:tags AS jsonb),
+                       folder = :folder, attributes = CAST(:attributes AS jsonb), updated_at = GREATEST(updated_at, :at)
+                WHERE file_id = :id
+                """)
+                .param("id", uuid(fileId)).param("name", name.value())
+                .param("description", metadata.description())
+                .param("tags", json.writeValueAsString(metadata.tags()))
+                .param("folder", metadata.folder())
+                .param("attributes", json.writeValueAsString(metadata.attributes()))
+                .param("at", Timestamp.from(at))
+                .update();
+    }
+
+    void markDeleted(FileId fileId, UserId by, Instant at) {
+        jdbc.sql("UPDATE file_view SET deleted_at = :at, deleted_by = :by, updated_at = GREATEST(updated_at, :at) "
+                        + "WHERE file_id = :id")
+                .param("id", uuid(fileId)).param("at", Timestamp.from(at)).param("by", by.value())
+                .update();
+    }
+
+    void markRestored(FileId fileId, Instant at) {
+        jdbc.sql("UPDATE file_view SET deleted_at = NULL, deleted_by = NULL, updated_at = GREATEST(updated_at, :at) "
+                        + "WHERE file_id = :id")
+                .param("id", uuid(fileId)).param("at", Timestamp.from(at))
+                .update();
+    }
+
+    void purge(FileId fileId) {
+        jdbc.sql("DELETE FROM file_version_view WHERE file_id = :id").param("id", uuid(fileId)).update();
+        jdbc.sql("DELETE FROM file_view WHERE file_id = :id").param("id", uuid(fileId)).update();
+    }
+
+    void insertVersion(FileVersionView version) {
+        jdbc.sql("""
+                INSERT INTO file_version_view (file_id, version, blob_sha256, size, media_type, uploaded_at,
+                                               uploaded_by, change_log, restored_from)
+                VALUES (:id, :version, :blob, :size, :type, :at, :by, :log, :from)
+                ON CONFLICT (file_id, version) DO NOTHING
+                """)
+                .param("id", uuid(version.fileId())).param("version", version.version())
+                .param("blob", version.blobId().sha256()).param("size", version.size())
+                .param("type", version.mediaType().value()).param("at", Timestamp.from(version.uploadedAt()))
+                .param("by", version.uploadedBy().value()).param("log", version.changeLog())
+                .param("from", version.restoredFrom())
+                .update();
+    }
+
+    void deleteAll() {
+        jdbc.sql("TRUNCATE file_version_view, file_view").update();
+    }
+
+    Optional<FileView> findFile(FileId fileId) {
+        return jdbc.sql("SELECT " + FILE_COLUMNS + " FROM file_view WHERE file_id = :id")
+                .param("id", uuid(fileId))
+                .query(this::mapFile)
+                .optional();
+    }
+
+    FilePage listLive(UserId owner, int offset, int limit) {
+        List<FileView> files = jdbc.sql("SELECT " + FILE_COLUMNS + " FROM file_view "
+                        + "WHERE owner_id = :owner AND deleted_at IS NULL "
+                        + "ORDER BY created_at DESC, file_id DESC OFFSET :offset LIMIT :limit")
+                .param("owner", owner.value()).param("offset", offset).param("limit", limit)
+                .query(this::mapFile).list();
+        long total = jdbc.sql("SELECT count(*) FROM file_view WHERE owner_id = :owner AND deleted_at IS NULL")
+                .param("owner", owner.value()).query(Long.class).single();
+        return new FilePage(files, total);
+    }
+
+    FilePage listTrash(UserId owner, int offset, int limit) {
+        List<FileView> files = jdbc.sql("SELECT " + FILE_COLUMNS + " FROM file_view "
+                        + "WHERE owner_id = :owner AND deleted_at IS NOT NULL "
+                        + "ORDER BY deleted_at DESC, file_id DESC OFFSET :offset LIMIT :limit")
+                .param("owner", owner.value()).param("offset", offset).param("limit", limit)
+                .query(this::mapFile).list();
+        long total = jdbc.sql("SELECT count(*) FROM file_view WHERE owner_id = :owner AND deleted_at IS NOT NULL")
+                .param("owner", owner.value()).query(Long.class).single();
+        return new FilePage(files, total);
+    }
+
+    List<FileVersionView> versions(FileId fileId) {
+        return jdbc.sql("SELECT file_id, version, blob_sha256, size, media_type, uploaded_at, uploaded_by, change_log, "
+                        + "restored_from FROM file_version_view WHERE file_id = :id ORDER BY version DESC")
+                .param("id", uuid(fileId))
+                .query(this::mapVersion).list();
+    }
+
+    List<FileId> trashedBefore(Instant before, int limit) {
+        return jdbc.sql("SELECT file_id FROM file_view WHERE deleted_at < :before ORDER BY deleted_at LIMIT :limit")
+                .param("before", Timestamp.from(before)).param("limit", limit)
+                .query((rs, n) -> new FileId(rs.getString(1))).list();
+    }
+
+    List<BlobId> unreferenced(List<BlobId> candidates) {
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        List<String> hashes = candidates.stream().map(BlobId::sha256).toList();
+        List<String> referenced = jdbc.sql("SELECT DISTINCT blob_sha256 FROM file_version_view WHERE blob_sha256 IN (:hashes)")
+                .param("hashes", hashes)
+                .query(String.class).list();
+        List<BlobId> result = new ArrayList<>();
+        for (BlobId candidate : candidates) {
+            if (!referenced.contains(candidate.sha256())) {
+                result.add(candidate);
+            }
+        }
+        return result;
+    }
+
+    private FileView mapFile(ResultSet rs, int row) throws SQLException {
+        return new FileView(
+                new FileId(rs.getString("file_id")),
+                new UserId(rs.getString("owner_id")),
+                new FileName(rs.getString("name")),
+                new MediaType(rs.getString("media_type")),
+                rs.getLong("size"),
+                new BlobId(rs.getString("blob_sha256")),
+                rs.getInt("version"),
+                new FileMetadata(rs.getString("description"),
+                        json.readValue(rs.getString("tags"), TAGS),
+                        rs.getString("folder"),
+                        json.readValue(rs.getString("attributes"), ATTRIBUTES)),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"),
+                instant(rs, "content_updated_at"),
+                instant(rs, "deleted_at"));
+    }
+
+    private FileVersionView mapVersion(ResultSet rs, int row) throws SQLException {
+        int restoredFrom = rs.getInt("restored_from");
+        return new FileVersionView(
+                new FileId(rs.getString("file_id")),
+                rs.getInt("version"),
+                new BlobId(rs.getString("blob_sha256")),
+                rs.getLong("size"),
+                new MediaType(rs.getString("media_type")),
+                instant(rs, "uploaded_at"),
+                new UserId(rs.getString("uploaded_by")),
+                rs.getString("change_log"),
+                rs.wasNull() ? null : restoredFrom);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+
+    private static UUID uuid(FileId fileId) {
+        return UUID.fromString(fileId.value());
+    }
+}

@@ -1,0 +1,8 @@
+package io.filestore.query.metadata.api;
+
+import io.filestore.command.api.FileId;
+import io.filestore.command.api.UserId;
+
+/** A live (not trashed) file the caller may read. Answers {@code Optional<FileView>}. */
+public record FindFileQuery(FileId fileId, UserId caller) {
+}
