@@ -8,6 +8,7 @@ CREATE TABLE file_view (
     size               bigint        NOT NULL,
     blob_sha256        char(64)      NOT NULL,
     version            integer       NOT NULL,
+    aggregate_seq      bigint        NOT NULL,
     description        text,
     tags               jsonb         NOT NULL DEFAULT '[]',
     folder             varchar(1024) NOT NULL DEFAULT '/',

@@ -1,6 +1,7 @@
 package io.filestore.command;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+import static org.axonframework.modelling.command.AggregateLifecycle.getVersion;
 
 import io.filestore.command.api.AddFileVersionCommand;
 import io.filestore.command.api.BlobId;
@@ -41,7 +42,9 @@ import org.axonframework.spring.stereotype.Aggregate;
 /**
  * A file with its versions, metadata and lifecycle. Command handlers guard the invariants and apply events;
  * event sourcing handlers only assign fields (replay never fails). Fields are plain and the no-argument
- * constructor exists so that Jackson can snapshot the aggregate.
+ * constructor exists so that Jackson can snapshot the aggregate. Every command handler answers the aggregate's
+ * sequence number after the change (the creating command answers the id, its sequence is 0), so a writer can wait
+ * until the views have caught up with its own change.
  */
 @Aggregate(snapshotTriggerDefinition = "fileEntrySnapshotTrigger")
 class FileEntry {
@@ -77,7 +80,7 @@ class FileEntry {
     }
 
     @CommandHandler
-    void handle(AddFileVersionCommand command) {
+    long handle(AddFileVersionCommand command) {
         requireLiveAndOwnedBy(command.by());
         requireExpected(command.expected());
         require(command.blobId() != null, "blobId", "is required");
@@ -86,10 +89,11 @@ class FileEntry {
         apply(new FileVersionAddedEvent(fileId, currentVersion().version() + 1, command.blobId(), command.size(),
                 command.mediaType(), command.name() != null ? command.name() : name,
                 metadata.merge(command.metadata()), limitChangeLog(command.changeLog()), command.by()));
+        return getVersion();
     }
 
     @CommandHandler
-    void handle(RestoreFileVersionCommand command) {
+    long handle(RestoreFileVersionCommand command) {
         requireLiveAndOwnedBy(command.by());
         requireExpected(command.expected());
         VersionState target = versions.stream()
@@ -99,38 +103,42 @@ class FileEntry {
         String changeLog = command.changeLog() != null ? command.changeLog() : "Restored version " + target.version();
         apply(new FileVersionRestoredEvent(fileId, currentVersion().version() + 1, target.version(), target.blobId(),
                 target.size(), target.mediaType(), limitChangeLog(changeLog), command.by()));
+        return getVersion();
     }
 
     @CommandHandler
-    void handle(UpdateFileMetadataCommand command) {
+    long handle(UpdateFileMetadataCommand command) {
         requireLiveAndOwnedBy(command.by());
         requireExpected(command.expected());
         FileName newName = command.name() != null ? command.name() : name;
         FileMetadata newMetadata = metadata.merge(command.patch());
         if (newName.equals(name) && newMetadata.equals(metadata)) {
-            return; // nothing changes: no event
+            return getVersion(); // nothing changes: no event
         }
         apply(new FileMetadataUpdatedEvent(fileId, newName, newMetadata, command.by()));
+        return getVersion();
     }
 
     @CommandHandler
-    void handle(DeleteFileCommand command) {
+    long handle(DeleteFileCommand command) {
         requireLiveAndOwnedBy(command.by());
         requireExpected(command.expected());
         apply(new FileDeletedEvent(fileId, command.by()));
+        return getVersion();
     }
 
     @CommandHandler
-    void handle(RestoreFileFromTrashCommand command) {
+    long handle(RestoreFileFromTrashCommand command) {
         requireExistingAndOwnedBy(command.by());
         if (!deleted) {
             throw new FileNotDeletedException("file " + fileId + " is not in the trash");
         }
         apply(new FileRestoredFromTrashEvent(fileId, command.by()));
+        return getVersion();
     }
 
     @CommandHandler
-    void handle(PurgeFileCommand command) {
+    long handle(PurgeFileCommand command) {
         if (purged) {
             throw new UnknownFileException("no file " + fileId);
         }
@@ -141,6 +149,7 @@ class FileEntry {
             throw new FileNotDeletedException("file " + fileId + " must be in the trash before it is purged");
         }
         apply(new FilePurgedEvent(fileId, command.by(), command.retentionExpired()));
+        return getVersion();
     }
 
     @EventSourcingHandler

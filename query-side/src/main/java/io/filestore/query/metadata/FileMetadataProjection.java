@@ -15,13 +15,15 @@ import java.time.Instant;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds the file and version views. Handlers are idempotent (upserts, forward-only updates), so replays and
- * retries converge; a reset truncates the views before a replay.
+ * Builds the file and version views. Handlers are idempotent: inserts are upserts and every update applies only
+ * to a view behind the event's aggregate sequence number, so replays and retries converge. A reset truncates the
+ * views before a replay.
  */
 @Component
 @ProcessingGroup(FileMetadataProjection.PROCESSING_GROUP)
@@ -38,46 +40,48 @@ public class FileMetadataProjection {
     }
 
     @EventHandler
-    void on(FileUploadedEvent event, @Timestamp Instant at) {
+    void on(FileUploadedEvent event, @SequenceNumber long seq, @Timestamp Instant at) {
         repository.insertFile(new FileView(event.fileId(), event.owner(), event.name(), event.mediaType(),
-                event.size(), event.blobId(), 1, event.metadata(), at, at, at, null));
+                event.size(), event.blobId(), 1, event.metadata(), at, at, at, null, seq));
         repository.insertVersion(new FileVersionView(event.fileId(), 1, event.blobId(), event.size(),
                 event.mediaType(), at, event.owner(), null, null));
         signalAfterCommit(event.fileId());
     }
 
     @EventHandler
-    void on(FileVersionAddedEvent event, @Timestamp Instant at) {
+    void on(FileVersionAddedEvent event, @SequenceNumber long seq, @Timestamp Instant at) {
         repository.insertVersion(new FileVersionView(event.fileId(), event.version(), event.blobId(), event.size(),
                 event.mediaType(), at, event.by(), event.changeLog(), null));
-        repository.updateContent(event.fileId(), event.version(), event.blobId(), event.size(), event.mediaType(), at);
-        repository.updateMetadata(event.fileId(), event.name(), event.metadata(), at);
+        repository.updateContent(event.fileId(), seq, event.version(), event.blobId(), event.size(),
+                event.mediaType(), at);
+        repository.updateMetadata(event.fileId(), seq, true, event.name(), event.metadata(), at);
         signalAfterCommit(event.fileId());
     }
 
     @EventHandler
-    void on(FileVersionRestoredEvent event, @Timestamp Instant at) {
+    void on(FileVersionRestoredEvent event, @SequenceNumber long seq, @Timestamp Instant at) {
         repository.insertVersion(new FileVersionView(event.fileId(), event.version(), event.blobId(), event.size(),
                 event.mediaType(), at, event.by(), event.changeLog(), event.restoredFrom()));
-        repository.updateContent(event.fileId(), event.version(), event.blobId(), event.size(), event.mediaType(), at);
+        repository.updateContent(event.fileId(), seq, event.version(), event.blobId(), event.size(),
+                event.mediaType(), at);
         signalAfterCommit(event.fileId());
     }
 
     @EventHandler
-    void on(FileMetadataUpdatedEvent event, @Timestamp Instant at) {
-        repository.updateMetadata(event.fileId(), event.name(), event.metadata(), at);
+    void on(FileMetadataUpdatedEvent event, @SequenceNumber long seq, @Timestamp Instant at) {
+        repository.updateMetadata(event.fileId(), seq, false, event.name(), event.metadata(), at);
         signalAfterCommit(event.fileId());
     }
 
     @EventHandler
-    void on(FileDeletedEvent event, @Timestamp Instant at) {
-        repository.markDeleted(event.fileId(), event.by(), at);
+    void on(FileDeletedEvent event, @SequenceNumber long seq, @Timestamp Instant at) {
+        repository.markDeleted(event.fileId(), seq, event.by(), at);
         signalAfterCommit(event.fileId());
     }
 
     @EventHandler
-    void on(FileRestoredFromTrashEvent event, @Timestamp Instant at) {
-        repository.markRestored(event.fileId(), at);
+    void on(FileRestoredFromTrashEvent event, @SequenceNumber long seq, @Timestamp Instant at) {
+        repository.markRestored(event.fileId(), seq, at);
         signalAfterCommit(event.fileId());
     }
 

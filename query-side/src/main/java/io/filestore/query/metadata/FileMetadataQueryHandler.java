@@ -13,6 +13,7 @@ import io.filestore.query.metadata.api.ListFilesQuery;
 import io.filestore.query.metadata.api.ListTrashQuery;
 import io.filestore.query.metadata.api.ListVersionsQuery;
 import io.filestore.query.metadata.api.UnreferencedBlobsQuery;
+import io.filestore.query.metadata.api.ViewSequenceQuery;
 import java.util.List;
 import java.util.Optional;
 import org.axonframework.queryhandling.QueryHandler;
@@ -63,6 +64,11 @@ public class FileMetadataQueryHandler {
         return handle(new ListVersionsQuery(query.fileId(), query.caller())).stream()
                 .filter(v -> v.version() == query.version())
                 .findFirst();
+    }
+
+    @QueryHandler
+    public Long handle(ViewSequenceQuery query) {
+        return repository.sequenceOf(query.fileId());
     }
 
     @QueryHandler

@@ -30,7 +30,7 @@ public class FileMetadataRepository {
     private static final TypeReference<List<String>> TAGS = new TypeReference<>() { };
     private static final TypeReference<Map<String, String>> ATTRIBUTES = new TypeReference<>() { };
     private static final String FILE_COLUMNS = "file_id, owner_id, name, media_type, size, blob_sha256, version, "
-            + "description, tags, folder, attributes, created_at, updated_at, content_updated_at, deleted_at";
+            + "description, tags, folder, attributes, created_at, updated_at, content_updated_at, deleted_at, aggregate_seq";
 
     private final JdbcClient jdbc;
     private final JsonMapper json = JsonMapper.builder().build();
@@ -41,9 +41,9 @@ public class FileMetadataRepository {
 
     void insertFile(FileView file) {
         jdbc.sql("""
-                INSERT INTO file_view (file_id, owner_id, name, media_type, size, blob_sha256, version, description,
-                                       tags, folder, attributes, created_at, updated_at, content_updated_at)
-                VALUES (:id, :owner, :name, :type, :size, :blob, :version, :description,
+                INSERT INTO file_view (file_id, owner_id, name, media_type, size, blob_sha256, version, aggregate_seq,
+                                       description, tags, folder, attributes, created_at, updated_at, content_updated_at)
+                VALUES (:id, :owner, :name, :type, :size, :blob, :version, :seq, :description,
                         CAST(:tags AS jsonb), :folder, CAST(:attributes AS jsonb), :created, :created, :created)
                 ON CONFLICT (file_id) DO NOTHING
                 """)
@@ -54,6 +54,7 @@ public class FileMetadataRepository {
                 .param("size", file.size())
                 .param("blob", file.blobId().sha256())
                 .param("version", file.version())
+                .param("seq", file.sequence())
                 .param("description", file.metadata().description())
                 .param("tags", json.writeValueAsString(file.metadata().tags()))
                 .param("folder", file.metadata().folder())
@@ -62,25 +63,28 @@ public class FileMetadataRepository {
                 .update();
     }
 
-    /** Sets the current content; only moves forward (a replayed older version never overwrites a newer one). */
-    void updateContent(FileId fileId, int version, BlobId blobId, long size, MediaType mediaType, Instant at) {
+    /** Sets the current content. Like every update, it applies only to a view that is behind {@code seq}. */
+    void updateContent(FileId fileId, long seq, int version, BlobId blobId, long size, MediaType mediaType,
+                       Instant at) {
         jdbc.sql("""
                 UPDATE file_view SET version = :version, blob_sha256 = :blob, size = :size, media_type = :type,
-                       updated_at = :at, content_updated_at = :at
-                WHERE file_id = :id AND version < :version
+                       updated_at = :at, content_updated_at = :at, aggregate_seq = :seq
+                WHERE file_id = :id AND aggregate_seq < :seq
                 """)
-                .param("id", uuid(fileId)).param("version", version).param("blob", blobId.sha256())
+                .param("id", uuid(fileId)).param("seq", seq).param("version", version).param("blob", blobId.sha256())
                 .param("size", size).param("type", mediaType.value()).param("at", Timestamp.from(at))
                 .update();
     }
 
-    void updateMetadata(FileId fileId, FileName name, FileMetadata metadata, Instant at) {
+    /** Sets name and metadata; {@code inclusive} lets the same event also update content first. */
+    void updateMetadata(FileId fileId, long seq, boolean inclusive, FileName name, FileMetadata metadata, Instant at) {
         jdbc.sql("""
                 UPDATE file_view SET name = :name, description = :description, tags = CAST(:tags AS jsonb),
-                       folder = :folder, attributes = CAST(:attributes AS jsonb), updated_at = GREATEST(updated_at, :at)
-                WHERE file_id = :id
+                       folder = :folder, attributes = CAST(:attributes AS jsonb), updated_at = :at,
+                       aggregate_seq = :seq
+                WHERE file_id = :id AND (aggregate_seq < :seq OR (:inclusive AND aggregate_seq = :seq))
                 """)
-                .param("id", uuid(fileId)).param("name", name.value())
+                .param("id", uuid(fileId)).param("seq", seq).param("inclusive", inclusive).param("name", name.value())
                 .param("description", metadata.description())
                 .param("tags", json.writeValueAsString(metadata.tags()))
                 .param("folder", metadata.folder())
@@ -89,17 +93,17 @@ public class FileMetadataRepository {
                 .update();
     }
 
-    void markDeleted(FileId fileId, UserId by, Instant at) {
-        jdbc.sql("UPDATE file_view SET deleted_at = :at, deleted_by = :by, updated_at = GREATEST(updated_at, :at) "
-                        + "WHERE file_id = :id")
-                .param("id", uuid(fileId)).param("at", Timestamp.from(at)).param("by", by.value())
+    void markDeleted(FileId fileId, long seq, UserId by, Instant at) {
+        jdbc.sql("UPDATE file_view SET deleted_at = :at, deleted_by = :by, updated_at = :at, aggregate_seq = :seq "
+                        + "WHERE file_id = :id AND aggregate_seq < :seq")
+                .param("id", uuid(fileId)).param("seq", seq).param("at", Timestamp.from(at)).param("by", by.value())
                 .update();
     }
 
-    void markRestored(FileId fileId, Instant at) {
-        jdbc.sql("UPDATE file_view SET deleted_at = NULL, deleted_by = NULL, updated_at = GREATEST(updated_at, :at) "
-                        + "WHERE file_id = :id")
-                .param("id", uuid(fileId)).param("at", Timestamp.from(at))
+    void markRestored(FileId fileId, long seq, Instant at) {
+        jdbc.sql("UPDATE file_view SET deleted_at = NULL, deleted_by = NULL, updated_at = :at, aggregate_seq = :seq "
+                        + "WHERE file_id = :id AND aggregate_seq < :seq")
+                .param("id", uuid(fileId)).param("seq", seq).param("at", Timestamp.from(at))
                 .update();
     }
 
@@ -125,6 +129,13 @@ public class FileMetadataRepository {
 
     void deleteAll() {
         jdbc.sql("TRUNCATE file_version_view, file_view").update();
+    }
+
+    /** The sequence number the view of {@code fileId} reflects, or -1 when there is no view (yet, or any more). */
+    long sequenceOf(FileId fileId) {
+        return jdbc.sql("SELECT aggregate_seq FROM file_view WHERE file_id = :id")
+                .param("id", uuid(fileId))
+                .query(Long.class).optional().orElse(-1L);
     }
 
     Optional<FileView> findFile(FileId fileId) {
@@ -202,7 +213,8 @@ public class FileMetadataRepository {
                 instant(rs, "created_at"),
                 instant(rs, "updated_at"),
                 instant(rs, "content_updated_at"),
-                instant(rs, "deleted_at"));
+                instant(rs, "deleted_at"),
+                rs.getLong("aggregate_seq"));
     }
 
     private FileVersionView mapVersion(ResultSet rs, int row) throws SQLException {

@@ -10,11 +10,12 @@ import java.time.Instant;
 
 /**
  * A file as readers see it: its current version and metadata. {@code contentUpdatedAt} is when the current
- * version's content was set (the download's Last-Modified); {@code deletedAt} is non-null for trashed files.
+ * version's content was set (the download's Last-Modified); {@code deletedAt} is non-null for trashed files;
+ * {@code sequence} is the aggregate sequence number of the last change the view reflects.
  */
 public record FileView(FileId fileId, UserId owner, FileName name, MediaType mediaType, long size, BlobId blobId,
                        int version, FileMetadata metadata, Instant createdAt, Instant updatedAt,
-                       Instant contentUpdatedAt, Instant deletedAt) {
+                       Instant contentUpdatedAt, Instant deletedAt, long sequence) {
 
     public boolean deleted() {
         return deletedAt != null;
