@@ -1,0 +1,57 @@
+package io.filestore.api.download;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Copies regions of one file to a response body through a fixed buffer, never holding more than that buffer.
+ * A failure to read the file is thrown as it is; a failure to write to the client becomes a
+ * {@link ClientDisconnectedException} so that the caller can tell the two apart.
+ */
+final class BodyWriter {
+
+    private final FileChannel source;
+    private final OutputStream out;
+    private final byte[] buffer;
+
+    BodyWriter(FileChannel source, OutputStream out, int bufferSize) {
+        this.source = source;
+        this.out = out;
+        this.buffer = new byte[bufferSize];
+    }
+
+    /** Sends {@code length} bytes of the file from {@code position} on, with positioned reads. */
+    void region(long position, long length) throws IOException {
+        long sent = 0;
+        while (sent < length) {
+            int chunk = (int) Math.min(buffer.length, length - sent);
+            ByteBuffer target = ByteBuffer.wrap(buffer, 0, chunk);
+            while (target.hasRemaining()) {
+                if (source.read(target, position + sent + target.position()) < 0) {
+                    throw new EOFException("file ended at byte " + (position + sent + target.position())
+                            + ", expected " + (position + length));
+                }
+            }
+            write(buffer, chunk);
+            sent += chunk;
+        }
+    }
+
+    /** Sends ASCII text such as multipart delimiters and part headers. */
+    void text(String ascii) throws IOException {
+        byte[] bytes = ascii.getBytes(StandardCharsets.US_ASCII);
+        write(bytes, bytes.length);
+    }
+
+    private void write(byte[] bytes, int length) throws ClientDisconnectedException {
+        try {
+            out.write(bytes, 0, length);
+        } catch (IOException e) {
+            throw new ClientDisconnectedException(e);
+        }
+    }
+}

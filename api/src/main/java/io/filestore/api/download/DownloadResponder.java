@@ -1,0 +1,231 @@
+package io.filestore.api.download;
+
+import io.filestore.api.download.RangeParser.Satisfiable;
+import io.filestore.api.download.RangeParser.Unsatisfiable;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Writes the whole HTTP response for a GET or HEAD of one stored file: validators, conditional requests
+ * (RFC 9110 §13), byte ranges (§14) and the body, streamed from the file and never held in memory.
+ *
+ * <p>Responses:
+ * <ul>
+ *   <li>every response carries {@code Accept-Ranges: bytes}, the strong {@code ETag}, {@code Last-Modified},
+ *       {@code Cache-Control} and {@code X-Content-Type-Options: nosniff};</li>
+ *   <li>412 and 304 when the preconditions say so (§13.2.2), 416 with <code>Content-Range: bytes *&#47;size</code> for
+ *       an unsatisfiable range set; none of these has a body or the representation's Content-Type and
+ *       Content-Disposition;</li>
+ *   <li>200 with the whole file, or 206 with one range or a {@code multipart/byteranges} body, each with
+ *       Content-Type, Content-Disposition and an exact Content-Length.</li>
+ * </ul>
+ * Range and If-Range are honoured for GET only (§14.2: range handling is defined for GET alone), so a HEAD
+ * answers as a GET without a Range field would, without the body. See {@link RangeParser} for which range sets
+ * are served, ignored or refused.
+ *
+ * <p>A single body region (the whole file or one range) of at least {@value #SENDFILE_MIN_LENGTH} bytes is handed
+ * to Tomcat's sendfile when enabled and the connector offers it; everything else is copied with positioned reads
+ * through a buffer of the configured size. A client that goes away mid-body ends the response quietly (debug log).
+ * A file that is missing or whose size differs from {@link DownloadTarget#size()} fails with an IOException before
+ * any header is set, so the error handling can still answer properly.
+ */
+public final class DownloadResponder {
+
+    /** Regions smaller than this are copied: for them sendfile's set-up costs more than the copy. */
+    public static final long SENDFILE_MIN_LENGTH = 48 * 1024;
+
+    public static final String DEFAULT_CACHE_CONTROL = "private, max-age=0, must-revalidate";
+
+    static final String SENDFILE_SUPPORTED_ATTR = "org.apache.tomcat.sendfile.support";
+    static final String SENDFILE_FILENAME_ATTR = "org.apache.tomcat.sendfile.filename";
+    static final String SENDFILE_START_ATTR = "org.apache.tomcat.sendfile.start";
+    static final String SENDFILE_END_ATTR = "org.apache.tomcat.sendfile.end";
+
+    static final String FALLBACK_MEDIA_TYPE = "application/octet-stream";
+
+    private static final Logger log = LoggerFactory.getLogger(DownloadResponder.class);
+
+    private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+    private static final Pattern MEDIA_TYPE = Pattern.compile(
+            TOKEN + "/" + TOKEN + "([ \\t]*;[ \\t]*" + TOKEN + "=(" + TOKEN + "|\"[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]*\"))*");
+    private static final Pattern HEADER_VALUE = Pattern.compile("[\\x20-\\x7E]+");
+
+    private final int bufferSize;
+    private final boolean useSendfile;
+    private final String cacheControl;
+
+    /**
+     * @param bufferSize  bytes per read and write when copying (for example 64 KiB)
+     * @param useSendfile whether Tomcat's sendfile may be used where it is supported
+     */
+    public DownloadResponder(int bufferSize, boolean useSendfile) {
+        this(bufferSize, useSendfile, DEFAULT_CACHE_CONTROL);
+    }
+
+    /** As {@link #DownloadResponder(int, boolean)}, with the Cache-Control value to send. */
+    public DownloadResponder(int bufferSize, boolean useSendfile, String cacheControl) {
+        if (bufferSize <= 0) {
+            throw new IllegalArgumentException("bufferSize must be positive: " + bufferSize);
+        }
+        Objects.requireNonNull(cacheControl, "cacheControl");
+        if (!HEADER_VALUE.matcher(cacheControl).matches()) {
+            throw new IllegalArgumentException("cacheControl must be printable ASCII: " + cacheControl);
+        }
+        this.bufferSize = bufferSize;
+        this.useSendfile = useSendfile;
+        this.cacheControl = cacheControl;
+    }
+
+    /** Writes the complete response (status, headers, body) for GET or HEAD. */
+    public void respond(HttpServletRequest request, HttpServletResponse response, DownloadTarget target)
+            throws IOException {
+        boolean head = "HEAD".equals(request.getMethod());
+        if (!head && !"GET".equals(request.getMethod())) {
+            throw new IllegalArgumentException("only GET and HEAD can be answered, not " + request.getMethod());
+        }
+        switch (Preconditions.evaluate(request, target.etag(), target.lastModified())) {
+            case PRECONDITION_FAILED -> {
+                writeValidators(response, target);
+                response.setStatus(HttpServletResponse.SC_PRECONDITION_FAILED);
+                response.setContentLength(0);
+                return;
+            }
+            case NOT_MODIFIED -> {
+                writeValidators(response, target);
+                response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+                return;
+            }
+            case PROCEED -> {
+                // go on to ranges
+            }
+        }
+
+        RangeParser.Result ranges = head ? new RangeParser.Ignored("HEAD") : requestedRanges(request, target);
+        try {
+            if (ranges instanceof Unsatisfiable) {
+                writeValidators(response, target);
+                response.setStatus(HttpServletResponse.SC_REQUESTED_RANGE_NOT_SATISFIABLE);
+                response.setHeader("Content-Range", "bytes */" + target.size());
+                response.setContentLength(0);
+            } else if (ranges instanceof Satisfiable satisfiable && satisfiable.ranges().size() > 1) {
+                sendMultipart(response, target, satisfiable.ranges());
+            } else {
+                ByteRange only = ranges instanceof Satisfiable satisfiable ? satisfiable.ranges().get(0) : null;
+                sendSingle(request, response, target, only, head);
+            }
+        } catch (ClientDisconnectedException e) {
+            log.debug("Download of {} ended early: {}", target.etag(), e.getCause().toString());
+        }
+    }
+
+    private RangeParser.Result requestedRanges(HttpServletRequest request, DownloadTarget target) {
+        String range = request.getHeader("Range");
+        if (range == null) {
+            return new RangeParser.Ignored("no Range field");
+        }
+        if (!Preconditions.ifRangeHolds(request, target.etag(), target.lastModified())) {
+            return new RangeParser.Ignored("If-Range does not match");
+        }
+        RangeParser.Result result = RangeParser.parse(range, target.size());
+        if (result instanceof RangeParser.Ignored ignored) {
+            log.debug("Ignoring Range field for {}: {}", target.etag(), ignored.reason());
+        }
+        return result;
+    }
+
+    /** 200 with the whole file ({@code range == null}) or 206 with one range. */
+    private void sendSingle(HttpServletRequest request, HttpServletResponse response, DownloadTarget target,
+                            ByteRange range, boolean head) throws IOException {
+        long start = range == null ? 0 : range.first();
+        long length = range == null ? target.size() : range.length();
+        boolean withBody = !head && length > 0;
+        boolean sendfile = withBody && canSendfile(request, target, length);
+        if (sendfile) {
+            checkFileSize(target, Files.size(target.file()));
+        }
+        try (FileChannel channel = withBody && !sendfile ? open(target) : null) {
+            writeValidators(response, target);
+            response.setHeader("Content-Disposition", ContentDispositionHeader.attachment(target.filename()));
+            if (range == null) {
+                response.setStatus(HttpServletResponse.SC_OK);
+            } else {
+                response.setStatus(HttpServletResponse.SC_PARTIAL_CONTENT);
+                response.setHeader("Content-Range", range.contentRange(target.size()));
+            }
+            response.setContentType(mediaType(target));
+            response.setContentLengthLong(length);
+            if (sendfile) {
+                // Tomcat writes the file itself after the servlet returns, straight from the page cache.
+                request.setAttribute(SENDFILE_FILENAME_ATTR, target.file().toAbsolutePath().toString());
+                request.setAttribute(SENDFILE_START_ATTR, start);
+                request.setAttribute(SENDFILE_END_ATTR, start + length);
+            } else if (channel != null) {
+                new BodyWriter(channel, response.getOutputStream(), bufferSize).region(start, length);
+            }
+        }
+    }
+
+    private void sendMultipart(HttpServletResponse response, DownloadTarget target, List<ByteRange> ranges)
+            throws IOException {
+        MultipartByteRanges body = new MultipartByteRanges(ranges, target.size(), mediaType(target),
+                MultipartByteRanges.newBoundary());
+        try (FileChannel channel = open(target)) {
+            writeValidators(response, target);
+            response.setHeader("Content-Disposition", ContentDispositionHeader.attachment(target.filename()));
+            response.setStatus(HttpServletResponse.SC_PARTIAL_CONTENT);
+            response.setContentType(body.contentType());
+            response.setContentLengthLong(body.contentLength());
+            body.writeTo(new BodyWriter(channel, response.getOutputStream(), bufferSize));
+        }
+    }
+
+    private boolean canSendfile(HttpServletRequest request, DownloadTarget target, long length) {
+        return useSendfile
+                && length >= SENDFILE_MIN_LENGTH
+                && Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORTED_ATTR))
+                // Tomcat opens the file by its path name, which only names the same file on the default file system.
+                && target.file().getFileSystem() == FileSystems.getDefault();
+    }
+
+    private static FileChannel open(DownloadTarget target) throws IOException {
+        FileChannel channel = FileChannel.open(target.file(), StandardOpenOption.READ);
+        try {
+            checkFileSize(target, channel.size());
+            return channel;
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static void checkFileSize(DownloadTarget target, long actual) throws IOException {
+        if (actual != target.size()) {
+            throw new IOException("file " + target.file() + " has " + actual + " bytes, expected " + target.size());
+        }
+    }
+
+    private void writeValidators(HttpServletResponse response, DownloadTarget target) {
+        response.setHeader("Accept-Ranges", "bytes");
+        response.setHeader("ETag", "\"" + target.etag() + "\"");
+        response.setHeader("Last-Modified", HttpDates.format(target.lastModified()));
+        response.setHeader("Cache-Control", cacheControl);
+        response.setHeader("X-Content-Type-Options", "nosniff");
+    }
+
+    /** The target's media type when it is a well-formed ASCII media-type (§8.3.1), else application/octet-stream. */
+    static String mediaType(DownloadTarget target) {
+        String type = target.mediaType();
+        return type != null && MEDIA_TYPE.matcher(type).matches() ? type : FALLBACK_MEDIA_TYPE;
+    }
+}

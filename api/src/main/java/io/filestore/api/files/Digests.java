@@ -1,0 +1,80 @@
+package io.filestore.api.files;
+
+import io.filestore.api.web.BadRequestException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * Client-supplied SHA-256 digests: RFC 9530 {@code Content-Digest} / {@code Repr-Digest} ({@code sha-256=:<base64>:})
+ * and {@code X-Checksum-SHA256} (hex or base64). Other algorithms in the RFC 9530 fields are ignored.
+ */
+final class Digests {
+
+    static final String X_CHECKSUM = "X-Checksum-SHA256";
+
+    private Digests() {
+    }
+
+    /** The SHA-256 the client declared for the body, as lowercase hex, or null. */
+    static String fromHeaders(HttpServletRequest request, boolean includeContentDigest) {
+        String hex = null;
+        if (includeContentDigest) {
+            hex = structured(request.getHeader("Content-Digest"), "Content-Digest");
+        }
+        String repr = structured(request.getHeader("Repr-Digest"), "Repr-Digest");
+        hex = agree(hex, repr);
+        String plain = request.getHeader(X_CHECKSUM);
+        if (plain != null && !plain.isBlank()) {
+            hex = agree(hex, decode(plain.trim().replaceFirst("(?i)^sha-?256[:=]", ""), X_CHECKSUM));
+        }
+        return hex;
+    }
+
+    /** The sha-256 member of an RFC 9530 dictionary field, as hex, or null. */
+    static String structured(String field, String headerName) {
+        if (field == null || field.isBlank()) {
+            return null;
+        }
+        for (String member : field.split(",")) {
+            String m = member.trim();
+            int eq = m.indexOf('=');
+            if (eq < 0) {
+                continue;
+            }
+            String key = m.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+            String value = m.substring(eq + 1).trim();
+            if (!key.equals("sha-256")) {
+                continue;
+            }
+            if (value.length() < 2 || value.charAt(0) != ':' || value.charAt(value.length() - 1) != ':') {
+                throw new BadRequestException(headerName, headerName + " sha-256 must be a byte sequence :<base64>:");
+            }
+            return decode(value.substring(1, value.length() - 1), headerName);
+        }
+        return null;
+    }
+
+    static String decode(String value, String headerName) {
+        if (value.matches("[0-9a-fA-F]{64}")) {
+            return value.toLowerCase(Locale.ROOT);
+        }
+        try {
+            byte[] bytes = Base64.getDecoder().decode(value);
+            if (bytes.length == 32) {
+                return HexFormat.of().formatHex(bytes);
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through
+        }
+        throw new BadRequestException(headerName, headerName + " must be a SHA-256 digest in hex or base64");
+    }
+
+    private static String agree(String a, String b) {
+        if (a != null && b != null && !a.equals(b)) {
+            throw new BadRequestException("digest", "the digest headers disagree with each other");
+        }
+        return a != null ? a : b;
+    }
+}

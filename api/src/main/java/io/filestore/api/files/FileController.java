@@ -1,0 +1,249 @@
+package io.filestore.api.files;
+
+import io.filestore.api.config.FilestoreProperties;
+import io.filestore.api.download.DownloadResponder;
+import io.filestore.api.download.DownloadTarget;
+import io.filestore.api.web.ApiResponse;
+import io.filestore.api.web.BadRequestException;
+import io.filestore.api.web.Caller;
+import io.filestore.blob.BlobStore;
+import io.filestore.blob.ReadableBlob;
+import io.filestore.command.api.AddFileVersionCommand;
+import io.filestore.command.api.BlobId;
+import io.filestore.command.api.DeleteFileCommand;
+import io.filestore.command.api.ExpectedState;
+import io.filestore.command.api.FileId;
+import io.filestore.command.api.FileMetadata;
+import io.filestore.command.api.FileName;
+import io.filestore.command.api.InvalidValueException;
+import io.filestore.command.api.MediaType;
+import io.filestore.command.api.RestoreFileVersionCommand;
+import io.filestore.command.api.UnknownVersionException;
+import io.filestore.command.api.UpdateFileMetadataCommand;
+import io.filestore.command.api.UploadFileCommand;
+import io.filestore.command.api.VersionConflictException;
+import io.filestore.query.metadata.api.FilePage;
+import io.filestore.query.metadata.api.FileVersionView;
+import io.filestore.query.metadata.api.FileView;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaTypeFactory;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The file lifecycle: upload, read, list, download, new versions, rollback, metadata, delete. */
+@RestController
+@RequestMapping("/api/files")
+public class FileController {
+
+    static final int MAX_LIMIT = 100;
+    static final int MAX_OFFSET = 100_000;
+
+    private final CommandGateway commands;
+    private final FileQueries queries;
+    private final UploadReader uploads;
+    private final BlobStore blobs;
+    private final DownloadResponder downloads;
+
+    public FileController(CommandGateway commands, FileQueries queries, UploadReader uploads, BlobStore blobs,
+                          FilestoreProperties properties) {
+        this.commands = commands;
+        this.queries = queries;
+        this.uploads = uploads;
+        this.blobs = blobs;
+        this.downloads = new DownloadResponder((int) properties.download().bufferSize().toBytes(),
+                properties.download().sendfile());
+    }
+
+    @RequestMapping(path = "/upload", method = {RequestMethod.POST, RequestMethod.PUT})
+    public ResponseEntity<ApiResponse<FileResponse>> upload(Caller caller, HttpServletRequest request)
+            throws IOException {
+        ReceivedUpload upload = uploads.read(request);
+        MetadataInput input = upload.metadata();
+        String name = input.name() != null ? input.name() : upload.suppliedName();
+        if (name == null || name.isBlank()) {
+            throw new BadRequestException("name", "a file name is required: multipart filename, metadata.name, "
+                    + "?name=, X-File-Name or Content-Disposition");
+        }
+        FileName fileName = new FileName(name);
+        MediaType mediaType = mediaTypeFor(input.mimeType() != null ? input.mimeType() : upload.suppliedContentType(),
+                fileName);
+        FileMetadata metadata = FileMetadata.EMPTY.merge(input.patch());
+        FileId fileId = FileId.random();
+        commands.sendAndWait(new UploadFileCommand(fileId, fileName, mediaType, upload.blob().size(),
+                new BlobId(upload.blob().sha256()), metadata, caller.userId()));
+        queries.awaitSequence(fileId, 0);
+        FileView view = queries.live(fileId, caller.userId());
+        return ResponseEntity.created(URI.create("/api/files/" + fileId.value()))
+                .body(ApiResponse.ok(FileResponse.of(view)));
+    }
+
+    @GetMapping
+    public ApiResponse<Map<String, Object>> list(Caller caller,
+                                                 @RequestParam(defaultValue = "20") int limit,
+                                                 @RequestParam(defaultValue = "0") int offset) {
+        checkPaging(limit, offset);
+        FilePage page = queries.list(caller.userId(), offset, limit);
+        return ApiResponse.ok(pageBody(page, limit, offset));
+    }
+
+    @GetMapping("/{id}")
+    public ApiResponse<FileResponse> get(Caller caller, @PathVariable String id) {
+        return ApiResponse.ok(FileResponse.of(queries.live(new FileId(id), caller.userId())));
+    }
+
+    @RequestMapping(path = "/{id}/download", method = {RequestMethod.GET, RequestMethod.HEAD})
+    public void download(Caller caller, @PathVariable String id, @RequestParam(required = false) Integer version,
+                         HttpServletRequest request, HttpServletResponse response) throws IOException {
+        FileId fileId = new FileId(id);
+        FileView file = queries.live(fileId, caller.userId());
+        BlobId blobId = file.blobId();
+        MediaType mediaType = file.mediaType();
+        Instant modified = file.contentUpdatedAt();
+        if (version != null && version != file.version()) {
+            FileVersionView old = queries.version(fileId, version, caller.userId())
+                    .orElseThrow(() -> new UnknownVersionException("file " + id + " has no version " + version));
+            blobId = old.blobId();
+            mediaType = old.mediaType();
+            modified = old.uploadedAt();
+        }
+        ReadableBlob blob = blobs.open(blobId.sha256());
+        downloads.respond(request, response, new DownloadTarget(blob.path(), blob.size(), blobId.sha256(), modified,
+                mediaType.value(), file.name().value()));
+    }
+
+    @PutMapping("/{id}")
+    public ApiResponse<FileResponse> addVersion(Caller caller, @PathVariable String id, HttpServletRequest request)
+            throws IOException {
+        FileId fileId = new FileId(id);
+        FileView current = queries.live(fileId, caller.userId());
+        ExpectedState expected = IfMatch.parse(request.getHeader(HttpHeaders.IF_MATCH));
+        if (expected != null && !expected.matches(current.version(), current.blobId())) {
+            throw new VersionConflictException(current.version(), current.blobId()); // fail before reading content
+        }
+        ReceivedUpload upload = uploads.read(request);
+        MetadataInput input = upload.metadata();
+        FileName newName = input.name() != null ? new FileName(input.name()) : null;
+        MediaType mediaType = mediaTypeFor(input.mimeType() != null ? input.mimeType() : upload.suppliedContentType(),
+                newName != null ? newName : current.name());
+        long sequence = (Long) commands.sendAndWait(new AddFileVersionCommand(fileId,
+                new BlobId(upload.blob().sha256()), upload.blob().size(), mediaType, newName, input.patch(),
+                input.changeLog(), caller.userId(), expected));
+        queries.awaitSequence(fileId, sequence);
+        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.userId())));
+    }
+
+    @GetMapping("/{id}/versions")
+    public ApiResponse<Map<String, Object>> versions(Caller caller, @PathVariable String id) {
+        FileId fileId = new FileId(id);
+        FileView file = queries.live(fileId, caller.userId());
+        List<VersionResponse> versions = queries.versions(fileId, caller.userId()).stream()
+                .map(VersionResponse::of).toList();
+        return ApiResponse.ok(Map.of("fileId", fileId.value(), "currentVersion", file.version(),
+                "versions", versions));
+    }
+
+    @PostMapping("/{id}/versions/{version}/restore")
+    public ApiResponse<FileResponse> restoreVersion(Caller caller, @PathVariable String id, @PathVariable int version,
+                                                    HttpServletRequest request) {
+        FileId fileId = new FileId(id);
+        queries.live(fileId, caller.userId());
+        ExpectedState expected = IfMatch.parse(request.getHeader(HttpHeaders.IF_MATCH));
+        long sequence = (Long) commands.sendAndWait(
+                new RestoreFileVersionCommand(fileId, version, null, caller.userId(), expected));
+        queries.awaitSequence(fileId, sequence);
+        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.userId())));
+    }
+
+    @GetMapping("/{id}/metadata")
+    public ApiResponse<Map<String, Object>> metadata(Caller caller, @PathVariable String id) {
+        FileView file = queries.live(new FileId(id), caller.userId());
+        FileResponse response = FileResponse.of(file);
+        return ApiResponse.ok(Map.of("fileId", file.fileId().value(), "name", file.name().value(),
+                "mimeType", file.mediaType().value(), "metadata", response.metadata()));
+    }
+
+    @PostMapping("/{id}/metadata")
+    public ApiResponse<FileResponse> updateMetadata(Caller caller, @PathVariable String id,
+                                                    @RequestBody(required = false) MetadataInput input,
+                                                    HttpServletRequest request) {
+        FileId fileId = new FileId(id);
+        queries.live(fileId, caller.userId());
+        if (input == null) {
+            throw new BadRequestException("body", "a JSON object with the metadata to merge is required");
+        }
+        ExpectedState expected = IfMatch.parse(request.getHeader(HttpHeaders.IF_MATCH));
+        FileName name = input.name() != null ? new FileName(input.name()) : null;
+        long sequence = (Long) commands.sendAndWait(
+                new UpdateFileMetadataCommand(fileId, name, input.patch(), caller.userId(), expected));
+        queries.awaitSequence(fileId, sequence);
+        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.userId())));
+    }
+
+    @DeleteMapping("/{id}")
+    public ApiResponse<FileResponse> delete(Caller caller, @PathVariable String id, HttpServletRequest request) {
+        FileId fileId = new FileId(id);
+        queries.live(fileId, caller.userId());
+        ExpectedState expected = IfMatch.parse(request.getHeader(HttpHeaders.IF_MATCH));
+        long sequence = (Long) commands.sendAndWait(new DeleteFileCommand(fileId, caller.userId(), expected));
+        queries.awaitSequence(fileId, sequence);
+        return ApiResponse.ok(FileResponse.of(queries.trashed(fileId, caller.userId())));
+    }
+
+    static void checkPaging(int limit, int offset) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new BadRequestException("limit", "limit must be between 1 and " + MAX_LIMIT);
+        }
+        if (offset < 0 || offset > MAX_OFFSET) {
+            throw new BadRequestException("offset", "offset must be between 0 and " + MAX_OFFSET);
+        }
+    }
+
+    static Map<String, Object> pageBody(FilePage page, int limit, int offset) {
+        return Map.of("files", page.files().stream().map(FileResponse::of).toList(),
+                "pagination", Map.of("offset", offset, "limit", limit, "total", page.total(),
+                        "hasMore", offset + page.files().size() < page.total()));
+    }
+
+    /** The declared media type, else one guessed from the name's extension, else application/octet-stream. */
+    static MediaType mediaTypeFor(String declared, FileName name) {
+        if (declared != null && !declared.isBlank()
+                && !declared.toLowerCase(java.util.Locale.ROOT).startsWith("application/octet-stream")
+                && !declared.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
+            try {
+                return new MediaType(declared);
+            } catch (InvalidValueException e) {
+                throw new BadRequestException("mimeType", "'" + declared + "' is not a valid media type");
+            }
+        }
+        return MediaTypeFactory.getMediaType(name.value())
+                .map(type -> new MediaType(type.toString()))
+                .orElse(MediaType.OCTET_STREAM);
+    }
+
+    /** One entry of a version history. */
+    public record VersionResponse(int version, long size, String mimeType, String checksum, Instant uploadedAt,
+                                  String uploadedBy, String changeLog, Integer restoredFrom) {
+
+        static VersionResponse of(FileVersionView v) {
+            return new VersionResponse(v.version(), v.size(), v.mediaType().value(), v.blobId().checksum(),
+                    v.uploadedAt(), v.uploadedBy().value(), v.changeLog(), v.restoredFrom());
+        }
+    }
+}

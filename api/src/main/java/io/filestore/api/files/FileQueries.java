@@ -1,0 +1,107 @@
+package io.filestore.api.files;
+
+import io.filestore.api.config.FilestoreProperties;
+import io.filestore.command.api.FileId;
+import io.filestore.command.api.UnknownFileException;
+import io.filestore.command.api.UserId;
+import io.filestore.query.metadata.api.FilePage;
+import io.filestore.query.metadata.api.FileVersionView;
+import io.filestore.query.metadata.api.FileView;
+import io.filestore.query.metadata.api.FileViewChanges;
+import io.filestore.query.metadata.api.FindFileQuery;
+import io.filestore.query.metadata.api.FindTrashedFileQuery;
+import io.filestore.query.metadata.api.FindVersionQuery;
+import io.filestore.query.metadata.api.ListFilesQuery;
+import io.filestore.query.metadata.api.ListTrashQuery;
+import io.filestore.query.metadata.api.ListVersionsQuery;
+import io.filestore.query.metadata.api.ViewSequenceQuery;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/** Typed access to the metadata view through Axon's query bus, and the bounded read-your-writes wait. */
+@Component
+public class FileQueries {
+
+    private static final Logger log = LoggerFactory.getLogger(FileQueries.class);
+
+    private final QueryGateway queries;
+    private final FileViewChanges changes;
+    private final FilestoreProperties properties;
+
+    public FileQueries(QueryGateway queries, FileViewChanges changes, FilestoreProperties properties) {
+        this.queries = queries;
+        this.changes = changes;
+        this.properties = properties;
+    }
+
+    public FileView live(FileId fileId, UserId caller) {
+        return join(queries.query(new FindFileQuery(fileId, caller), ResponseTypes.optionalInstanceOf(FileView.class)))
+                .orElseThrow(() -> new UnknownFileException("no file " + fileId));
+    }
+
+    public Optional<FileView> findLive(FileId fileId, UserId caller) {
+        return join(queries.query(new FindFileQuery(fileId, caller), ResponseTypes.optionalInstanceOf(FileView.class)));
+    }
+
+    public FileView trashed(FileId fileId, UserId caller) {
+        return join(queries.query(new FindTrashedFileQuery(fileId, caller),
+                ResponseTypes.optionalInstanceOf(FileView.class)))
+                .orElseThrow(() -> new UnknownFileException("no file " + fileId + " in the trash"));
+    }
+
+    public FilePage list(UserId caller, int offset, int limit) {
+        return join(queries.query(new ListFilesQuery(caller, offset, limit), FilePage.class));
+    }
+
+    public FilePage trash(UserId caller, int offset, int limit) {
+        return join(queries.query(new ListTrashQuery(caller, offset, limit), FilePage.class));
+    }
+
+    public List<FileVersionView> versions(FileId fileId, UserId caller) {
+        return join(queries.query(new ListVersionsQuery(fileId, caller),
+                ResponseTypes.multipleInstancesOf(FileVersionView.class)));
+    }
+
+    public Optional<FileVersionView> version(FileId fileId, int version, UserId caller) {
+        return join(queries.query(new FindVersionQuery(fileId, version, caller),
+                ResponseTypes.optionalInstanceOf(FileVersionView.class)));
+    }
+
+    /**
+     * Waits (bounded by {@code filestore.read-your-writes-timeout}) until the view reflects aggregate sequence
+     * {@code sequence} of the file, so that the writer reads its own write.
+     */
+    public void awaitSequence(FileId fileId, long sequence) {
+        boolean visible = changes.awaitVisible(fileId,
+                () -> join(queries.query(new ViewSequenceQuery(fileId), Long.class)) >= sequence,
+                properties.readYourWritesTimeout());
+        if (!visible) {
+            log.warn("view of file {} did not reach sequence {} within {}", fileId, sequence,
+                    properties.readYourWritesTimeout());
+        }
+    }
+
+    /** Waits until the view of a purged file is gone. */
+    public void awaitGone(FileId fileId) {
+        changes.awaitVisible(fileId, () -> join(queries.query(new ViewSequenceQuery(fileId), Long.class)) < 0,
+                properties.readYourWritesTimeout());
+    }
+
+    static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
+    }
+}

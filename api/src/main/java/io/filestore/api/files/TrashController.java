@@ -1,0 +1,55 @@
+package io.filestore.api.files;
+
+import io.filestore.api.web.ApiResponse;
+import io.filestore.api.web.Caller;
+import io.filestore.command.api.FileId;
+import io.filestore.command.api.PurgeFileCommand;
+import io.filestore.command.api.RestoreFileFromTrashCommand;
+import java.util.Map;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The trash: deleted files stay restorable until purged (by their owner, or after the retention period). */
+@RestController
+@RequestMapping("/api/trash")
+public class TrashController {
+
+    private final CommandGateway commands;
+    private final FileQueries queries;
+
+    public TrashController(CommandGateway commands, FileQueries queries) {
+        this.commands = commands;
+        this.queries = queries;
+    }
+
+    @GetMapping
+    public ApiResponse<Map<String, Object>> list(Caller caller, @RequestParam(defaultValue = "20") int limit,
+                                                 @RequestParam(defaultValue = "0") int offset) {
+        FileController.checkPaging(limit, offset);
+        return ApiResponse.ok(FileController.pageBody(queries.trash(caller.userId(), offset, limit), limit, offset));
+    }
+
+    @PostMapping("/{id}/restore")
+    public ApiResponse<FileResponse> restore(Caller caller, @PathVariable String id) {
+        FileId fileId = new FileId(id);
+        queries.trashed(fileId, caller.userId());
+        long sequence = (Long) commands.sendAndWait(new RestoreFileFromTrashCommand(fileId, caller.userId()));
+        queries.awaitSequence(fileId, sequence);
+        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.userId())));
+    }
+
+    @DeleteMapping("/{id}")
+    public ApiResponse<Map<String, Object>> purge(Caller caller, @PathVariable String id) {
+        FileId fileId = new FileId(id);
+        queries.trashed(fileId, caller.userId());
+        commands.sendAndWait(new PurgeFileCommand(fileId, caller.userId(), false));
+        queries.awaitGone(fileId);
+        return ApiResponse.ok(Map.of("fileId", fileId.value(), "purged", true));
+    }
+}

@@ -1,0 +1,183 @@
+package io.filestore.api.web;
+
+import io.filestore.api.upload.MalformedMultipartException;
+import io.filestore.blob.BlobStoreException;
+import io.filestore.command.api.FileAccessDeniedException;
+import io.filestore.command.api.FileDeletedException;
+import io.filestore.command.api.FileNotDeletedException;
+import io.filestore.command.api.InvalidValueException;
+import io.filestore.command.api.UnknownFileException;
+import io.filestore.command.api.UnknownVersionException;
+import io.filestore.command.api.VersionConflictException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import org.axonframework.commandhandling.CommandExecutionException;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * Maps every failure to an RFC 9457 {@code application/problem+json} answer with the right status, plus the seed's
+ * {@code "success": false, "error": "<message>"}. Axon's {@link CommandExecutionException} is unwrapped. Server
+ * errors are logged with their cause; the client never sees a stack trace.
+ */
+@RestControllerAdvice
+public class ApiExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(CommandExecutionException.class)
+    ResponseEntity<ProblemDetail> commandFailed(CommandExecutionException e, HttpServletRequest request) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException runtime && cause != e) {
+            return handle(runtime, request);
+        }
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "command failed", request, e);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> any(Exception e, HttpServletRequest request) {
+        return handle(e, request);
+    }
+
+    ResponseEntity<ProblemDetail> handle(Exception e, HttpServletRequest request) {
+        if (e instanceof CommandExecutionException cee && cee.getCause() instanceof RuntimeException cause
+                && cause != cee) {
+            return handle(cause, request);
+        }
+        if (e instanceof UnauthenticatedException) {
+            return problem(HttpStatus.UNAUTHORIZED, e.getMessage(), request, null);
+        }
+        if (e instanceof UnknownFileException || e instanceof FileAccessDeniedException
+                || e instanceof FileDeletedException || e instanceof AggregateNotFoundException) {
+            return problem(HttpStatus.NOT_FOUND, "file not found", request, null);
+        }
+        if (e instanceof UnknownVersionException) {
+            return problem(HttpStatus.NOT_FOUND, e.getMessage(), request, null);
+        }
+        if (e instanceof FileNotDeletedException) {
+            return problem(HttpStatus.CONFLICT, e.getMessage(), request, null);
+        }
+        if (e instanceof VersionConflictException conflict) {
+            ResponseEntity<ProblemDetail> answer = problem(HttpStatus.PRECONDITION_FAILED, e.getMessage(), request, null);
+            answer.getBody().setProperty("currentVersion", conflict.currentVersion());
+            answer.getBody().setProperty("currentChecksum", conflict.currentBlob().checksum());
+            return answer;
+        }
+        if (e instanceof InvalidValueException invalid) {
+            ResponseEntity<ProblemDetail> answer = problem(HttpStatus.BAD_REQUEST, e.getMessage(), request, null);
+            answer.getBody().setProperty("parameter", invalid.field());
+            return answer;
+        }
+        if (e instanceof BadRequestException bad) {
+            ResponseEntity<ProblemDetail> answer = problem(HttpStatus.BAD_REQUEST, e.getMessage(), request, null);
+            answer.getBody().setProperty("parameter", bad.parameter());
+            return answer;
+        }
+        if (e instanceof MalformedMultipartException) {
+            return problem(HttpStatus.BAD_REQUEST, e.getMessage(), request, null);
+        }
+        if (e instanceof PayloadTooLargeException) {
+            return problem(HttpStatus.CONTENT_TOO_LARGE, e.getMessage(), request, null);
+        }
+        if (e instanceof BlobStoreException blob) {
+            return blobProblem(blob, request);
+        }
+        if (e instanceof HttpMessageNotReadableException) {
+            Throwable root = rootCause(e);
+            if (root instanceof InvalidValueException invalid) {
+                return handle(invalid, request);
+            }
+            if (root instanceof PayloadTooLargeException tooLarge) {
+                return handle(tooLarge, request);
+            }
+            return problem(HttpStatus.BAD_REQUEST, "malformed JSON body", request, null);
+        }
+        if (e instanceof MethodArgumentTypeMismatchException mismatch) {
+            ResponseEntity<ProblemDetail> answer = problem(HttpStatus.BAD_REQUEST,
+                    "invalid value for parameter '" + mismatch.getName() + "'", request, null);
+            answer.getBody().setProperty("parameter", mismatch.getName());
+            return answer;
+        }
+        if (e instanceof MissingServletRequestParameterException missing) {
+            ResponseEntity<ProblemDetail> answer = problem(HttpStatus.BAD_REQUEST,
+                    "missing parameter '" + missing.getParameterName() + "'", request, null);
+            answer.getBody().setProperty("parameter", missing.getParameterName());
+            return answer;
+        }
+        if (e instanceof MethodArgumentNotValidException invalid) {
+            String detail = invalid.getBindingResult().getFieldErrors().stream()
+                    .map(f -> f.getField() + " " + f.getDefaultMessage())
+                    .findFirst().orElse("invalid request");
+            return problem(HttpStatus.BAD_REQUEST, detail, request, null);
+        }
+        if (e instanceof NoResourceFoundException) {
+            return problem(HttpStatus.NOT_FOUND, "no such endpoint", request, null);
+        }
+        if (e instanceof HttpRequestMethodNotSupportedException || e instanceof HttpMediaTypeNotSupportedException) {
+            ErrorResponse error = (ErrorResponse) e;
+            return problem(error.getStatusCode(), e.getMessage(), request, null);
+        }
+        if (e instanceof ErrorResponse error) {
+            return problem(error.getStatusCode(), error.getBody().getDetail(), request, null);
+        }
+        if (e.getCause() instanceof RuntimeException cause && cause != e
+                && (cause instanceof InvalidValueException || cause instanceof UnknownFileException)) {
+            return handle(cause, request);
+        }
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal error", request, e);
+    }
+
+    private ResponseEntity<ProblemDetail> blobProblem(BlobStoreException e, HttpServletRequest request) {
+        return switch (e.reason()) {
+            case TOO_LARGE -> problem(HttpStatus.CONTENT_TOO_LARGE, e.getMessage(), request, null);
+            case DIGEST_MISMATCH -> problem(HttpStatus.BAD_REQUEST, e.getMessage(), request, null);
+            case INVALID_ID -> problem(HttpStatus.BAD_REQUEST, e.getMessage(), request, null);
+            case UNAVAILABLE -> {
+                ResponseEntity<ProblemDetail> answer = problem(HttpStatus.SERVICE_UNAVAILABLE,
+                        "no storage node can take the content now", request, e);
+                yield ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                        .header(HttpHeaders.RETRY_AFTER, "30").body(answer.getBody());
+            }
+            case NOT_FOUND, CORRUPT -> problem(HttpStatus.INTERNAL_SERVER_ERROR,
+                    "the file's content is not readable from any storage node", request, e);
+            default -> problem(HttpStatus.INTERNAL_SERVER_ERROR, "storage error", request, e);
+        };
+    }
+
+    static ResponseEntity<ProblemDetail> problem(HttpStatusCode status, String detail, HttpServletRequest request,
+                                                 Throwable logged) {
+        if (logged != null) {
+            log.error("{} {} failed: {}", request.getMethod(), request.getRequestURI(), logged.toString(), logged);
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setInstance(URI.create(request.getRequestURI()));
+        problem.setProperty("success", false);
+        problem.setProperty("error", detail);
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,45 @@
+package io.filestore.blob;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Configuration of a {@link BlobStore}.
+ *
+ * @param nodes                the node directories; each one is a storage node (ideally its own disk)
+ * @param replicationFactor    how many nodes hold each blob, {@code 1 <= R <= nodes.size()}
+ * @param minFreeBytes         a node whose usable space would drop below this after a write is treated as full
+ * @param fsync                force file contents and directory entries to disk before a write counts as done
+ * @param verifiedCacheEntries how many verified replicas (path, size, last-modified) {@code open} remembers so it
+ *                             need not re-hash them; 0 disables the cache
+ */
+public record BlobStoreSettings(List<Path> nodes, int replicationFactor, long minFreeBytes, boolean fsync,
+                                int verifiedCacheEntries) {
+
+    public BlobStoreSettings {
+        Objects.requireNonNull(nodes, "nodes");
+        nodes = List.copyOf(nodes);
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("at least one node directory is required");
+        }
+        Set<Path> distinct = new HashSet<>();
+        for (Path node : nodes) {
+            if (!distinct.add(node.toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException("node directory listed twice: " + node);
+            }
+        }
+        if (replicationFactor < 1 || replicationFactor > nodes.size()) {
+            throw new IllegalArgumentException("replicationFactor must be between 1 and the number of nodes ("
+                    + nodes.size() + "), was " + replicationFactor);
+        }
+        if (minFreeBytes < 0) {
+            throw new IllegalArgumentException("minFreeBytes must be >= 0, was " + minFreeBytes);
+        }
+        if (verifiedCacheEntries < 0) {
+            throw new IllegalArgumentException("verifiedCacheEntries must be >= 0, was " + verifiedCacheEntries);
+        }
+    }
+}
