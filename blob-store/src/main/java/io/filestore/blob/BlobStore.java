@@ -22,6 +22,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,12 @@ public final class BlobStore {
     private final BlobStoreSettings settings;
     private final List<Node> nodes;
     private final VerifiedCache verifiedCache;
+    /**
+     * Placement (which may reuse an existing blob) and garbage deletion of the same id exclude each other, so a
+     * put that deduplicates against a blob the collector is about to delete either refreshes it first or writes
+     * it anew. Striped: blobs of different stripes never wait for each other.
+     */
+    private final ReadWriteLock[] stripes = newStripes(256);
 
     /** Opens the store, creating node directories (and their blobs, tmp and quarantine directories) if missing. */
     public BlobStore(BlobStoreSettings settings) {
@@ -162,6 +170,43 @@ public final class BlobStore {
         if (failure != null) {
             throw new BlobStoreException(Reason.IO, "could not delete every replica of " + id, failure);
         }
+    }
+
+    /**
+     * Deletes every replica of the blob if none of them was written or reused (a deduplicating put refreshes the
+     * modification time) after {@code idleSince}; for garbage collection of blobs no file references. Atomic with
+     * respect to concurrent puts of the same content.
+     *
+     * @return whether the blob was deleted
+     */
+    public boolean deleteIfIdleSince(String sha256, Instant idleSince) {
+        String id = BlobIds.require(sha256);
+        ReadWriteLock stripe = stripe(id);
+        stripe.writeLock().lock();
+        try {
+            for (Node node : nodes) {
+                Optional<BasicFileAttributes> attributes = attributes(node.blobPath(id));
+                if (attributes.isPresent() && !attributes.get().lastModifiedTime().toInstant().isBefore(idleSince)) {
+                    return false;
+                }
+            }
+            delete(id);
+            return true;
+        } finally {
+            stripe.writeLock().unlock();
+        }
+    }
+
+    private ReadWriteLock stripe(String id) {
+        return stripes[Integer.parseInt(id.substring(0, 2), 16) % stripes.length];
+    }
+
+    private static ReadWriteLock[] newStripes(int count) {
+        ReadWriteLock[] locks = new ReadWriteLock[count];
+        for (int i = 0; i < count; i++) {
+            locks[i] = new ReentrantReadWriteLock();
+        }
+        return locks;
     }
 
     /**
@@ -309,6 +354,16 @@ public final class BlobStore {
 
     /** Puts the verified temp file on the blob's first R usable nodes in rendezvous order. */
     private PutResult place(String id, long size, Path tmp) {
+        ReadWriteLock stripe = stripe(id);
+        stripe.readLock().lock();
+        try {
+            return placeLocked(id, size, tmp);
+        } finally {
+            stripe.readLock().unlock();
+        }
+    }
+
+    private PutResult placeLocked(String id, long size, Path tmp) {
         int replicationFactor = settings.replicationFactor();
         int placed = 0;
         boolean existed = false;

@@ -219,6 +219,7 @@ public class FileMetadataRepository {
 
     private FileVersionView mapVersion(ResultSet rs, int row) throws SQLException {
         int restoredFrom = rs.getInt("restored_from");
+        Integer restored = rs.wasNull() ? null : restoredFrom;
         return new FileVersionView(
                 new FileId(rs.getString("file_id")),
                 rs.getInt("version"),
@@ -228,7 +229,7 @@ public class FileMetadataRepository {
                 instant(rs, "uploaded_at"),
                 new UserId(rs.getString("uploaded_by")),
                 rs.getString("change_log"),
-                rs.wasNull() ? null : restoredFrom);
+                restored);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
