@@ -594,6 +594,22 @@ class BlobStoreTest {
         }
 
         @Test
+        void deletesIdleBlobButKeepsOneRefreshedByADeduplicatingPut() throws IOException {
+            byte[] content = randomBytes(1000, 42);
+            String id = put(content).sha256();
+            java.time.Instant old = java.time.Instant.now().minusSeconds(3600);
+            for (int node : holders(nodes, id)) {
+                Files.setLastModifiedTime(replicaPath(nodes.get(node), id), java.nio.file.attribute.FileTime.from(old));
+            }
+            put(content); // a new upload of the same bytes refreshes the replicas
+
+            assertThat(store.deleteIfIdleSince(id, old.plusSeconds(60))).isFalse();
+            assertThat(store.contains(id)).isTrue();
+            assertThat(store.deleteIfIdleSince(id, java.time.Instant.now().plusSeconds(1))).isTrue();
+            assertThat(store.contains(id)).isFalse();
+        }
+
+        @Test
         void listsEveryBlobOnceInOrderAndIgnoresForeignFiles() throws IOException {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 25; i++) {

@@ -100,6 +100,8 @@ final class RunningApp {
         environment.put("FILESTORE_MAX_UPLOAD_SIZE", "1100MB");
         environment.put("FILESTORE_TRASH_RETENTION", "20s");
         environment.put("FILESTORE_TRASH_PURGE_INTERVAL", "2s");
+        environment.put("FILESTORE_BLOB_STORE_GARBAGE_GRACE_PERIOD", "15s");
+        environment.put("FILESTORE_BLOB_STORE_GARBAGE_COLLECTION_INTERVAL", "3s");
         Path log = target.resolve("it-app.log");
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         Process process = builder.start();

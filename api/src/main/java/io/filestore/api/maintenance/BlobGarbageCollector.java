@@ -1,0 +1,99 @@
+package io.filestore.api.maintenance;
+
+import io.filestore.api.config.BlobStoreProperties;
+import io.filestore.blob.BlobStore;
+import io.filestore.command.api.BlobId;
+import io.filestore.query.metadata.api.UnreferencedBlobsQuery;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Removes blobs that no version of any file references (after a purge, or content stored for an upload that was
+ * then refused), once they have been idle for {@code filestore.blob-store.garbage-grace-period}. It runs only when
+ * the metadata view has caught up with the event store, because that view is what says which blobs are referenced;
+ * the blob store's conditional delete makes a concurrent upload of the same content safe. Abandoned temp files
+ * older than a day are removed too.
+ */
+@Component
+public class BlobGarbageCollector {
+
+    private static final Logger log = LoggerFactory.getLogger(BlobGarbageCollector.class);
+    private static final int BATCH = 1000;
+    private static final String METADATA_PROCESSOR = "metadata";
+
+    private final BlobStore blobs;
+    private final QueryGateway queries;
+    private final EventProcessingConfiguration processing;
+    private final BlobStoreProperties properties;
+
+    public BlobGarbageCollector(BlobStore blobs, QueryGateway queries, EventProcessingConfiguration processing,
+                                BlobStoreProperties properties) {
+        this.blobs = blobs;
+        this.queries = queries;
+        this.processing = processing;
+        this.properties = properties;
+    }
+
+    @Scheduled(initialDelayString = "${filestore.blob-store.garbage-collection-interval:6h}",
+            fixedDelayString = "${filestore.blob-store.garbage-collection-interval:6h}")
+    public void run() {
+        collect(Instant.now());
+    }
+
+    /** One collection pass; returns the number of blobs deleted, or -1 when the pass was skipped. */
+    public int collect(Instant now) {
+        if (!metadataViewCaughtUp()) {
+            log.info("blob garbage collection skipped: the metadata view is still catching up");
+            return -1;
+        }
+        blobs.cleanupTemp(Duration.ofDays(1));
+        Instant idleSince = now.minus(properties.garbageGracePeriod());
+        int deleted = 0;
+        try (Stream<String> all = blobs.list()) {
+            Iterator<String> ids = all.iterator();
+            List<BlobId> batch = new ArrayList<>(BATCH);
+            while (ids.hasNext()) {
+                batch.add(new BlobId(ids.next()));
+                if (batch.size() == BATCH || !ids.hasNext()) {
+                    deleted += deleteUnreferenced(batch, idleSince);
+                    batch.clear();
+                }
+            }
+        }
+        if (deleted > 0) {
+            log.info("blob garbage collection deleted {} unreferenced blob(s)", deleted);
+        }
+        return deleted;
+    }
+
+    private int deleteUnreferenced(List<BlobId> candidates, Instant idleSince) {
+        List<BlobId> unreferenced = queries.query(new UnreferencedBlobsQuery(List.copyOf(candidates)),
+                ResponseTypes.multipleInstancesOf(BlobId.class)).join();
+        int deleted = 0;
+        for (BlobId blob : unreferenced) {
+            if (blobs.deleteIfIdleSince(blob.sha256(), idleSince)) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    private boolean metadataViewCaughtUp() {
+        return processing.eventProcessor(METADATA_PROCESSOR, StreamingEventProcessor.class)
+                .map(processor -> !processor.processingStatus().isEmpty()
+                        && processor.processingStatus().values().stream().allMatch(s -> s.isCaughtUp() && !s.isErrorState()))
+                .orElse(false);
+    }
+}
