@@ -68,6 +68,13 @@ public class ApiExceptionHandler {
                 || e instanceof FileDeletedException || e instanceof AggregateNotFoundException) {
             return problem(HttpStatus.NOT_FOUND, "file not found", request, null);
         }
+        if (e instanceof io.filestore.command.api.UnknownUserException
+                || e instanceof io.filestore.command.api.UnknownTokenException) {
+            return problem(HttpStatus.NOT_FOUND, e.getMessage(), request, null);
+        }
+        if (e instanceof io.filestore.api.security.AccountConflictException) {
+            return problem(HttpStatus.CONFLICT, e.getMessage(), request, null);
+        }
         if (e instanceof UnknownVersionException) {
             return problem(HttpStatus.NOT_FOUND, e.getMessage(), request, null);
         }

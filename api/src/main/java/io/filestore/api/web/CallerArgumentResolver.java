@@ -28,6 +28,6 @@ public class CallerArgumentResolver implements HandlerMethodArgumentResolver {
                                   NativeWebRequest webRequest, WebDataBinderFactory binderFactory) {
         HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
         return callers.resolve(request).orElseThrow(() -> new UnauthenticatedException(
-                "authentication required: send the " + HeaderCallerResolver.HEADER + " header"));
+                "authentication required"));
     }
 }

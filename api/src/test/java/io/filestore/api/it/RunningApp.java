@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  */
 final class RunningApp {
 
+    static final String ADMIN_PASSWORD = "it-admin-password-7f3a";
     private static RunningApp instance;
 
     final URI base;
@@ -50,6 +51,13 @@ final class RunningApp {
             }
         }
         return instance;
+    }
+
+    /** The test database, as the application uses it (for checks of what is stored). */
+    static java.sql.Connection database() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(
+                env("FILESTORE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/filestore_test"),
+                env("FILESTORE_TEST_DB_USER", "filestore"), env("FILESTORE_TEST_DB_PASSWORD", "filestore"));
     }
 
     URI uri(String path) {
@@ -101,6 +109,9 @@ final class RunningApp {
         environment.put("FILESTORE_TRASH_RETENTION", "20s");
         environment.put("FILESTORE_TRASH_PURGE_INTERVAL", "2s");
         environment.put("FILESTORE_BLOB_STORE_GARBAGE_GRACE_PERIOD", "15s");
+        // The tests act as a trusted gateway for most users (X-User-Id), and log in for real where they test that.
+        environment.put("FILESTORE_SECURITY_TRUSTED_HEADER", "X-User-Id");
+        environment.put("FILESTORE_SECURITY_ADMIN_PASSWORD", ADMIN_PASSWORD);
         environment.put("FILESTORE_BLOB_STORE_GARBAGE_COLLECTION_INTERVAL", "3s");
         Path log = target.resolve("it-app.log");
         builder.redirectErrorStream(true).redirectOutput(log.toFile());

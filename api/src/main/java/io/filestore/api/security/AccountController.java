@@ -1,0 +1,248 @@
+package io.filestore.api.security;
+
+import io.filestore.api.web.ApiResponse;
+import io.filestore.api.web.BadRequestException;
+import io.filestore.api.web.Caller;
+import io.filestore.command.api.CreateUserCommand;
+import io.filestore.command.api.DisableUserCommand;
+import io.filestore.command.api.EnableUserCommand;
+import io.filestore.command.api.IssueApiTokenCommand;
+import io.filestore.command.api.PasswordHash;
+import io.filestore.command.api.RevokeApiTokenCommand;
+import io.filestore.command.api.SetPasswordCommand;
+import io.filestore.command.api.UnknownUserException;
+import io.filestore.command.api.UserId;
+import io.filestore.query.users.api.ApiTokenView;
+import io.filestore.query.users.api.ListTokensQuery;
+import io.filestore.query.users.api.ListUsersQuery;
+import io.filestore.query.users.api.UserView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Accounts: system administrators manage users ({@code /api/admin/users}); every user manages their own password
+ * and personal API tokens ({@code /api/me}). Passwords are hashed with bcrypt before they reach a command; a token
+ * is shown once in the answer that creates it and only its SHA-256 is kept.
+ */
+@RestController
+public class AccountController {
+
+    static final int MIN_PASSWORD = 10;
+    static final int MAX_PASSWORD = 200;
+
+    private final CommandGateway commands;
+    private final QueryGateway queries;
+    private final Accounts accounts;
+    private final SecurityProperties properties;
+
+    public AccountController(CommandGateway commands, QueryGateway queries, Accounts accounts,
+                             SecurityProperties properties) {
+        this.commands = commands;
+        this.queries = queries;
+        this.accounts = accounts;
+        this.properties = properties;
+    }
+
+    /** Body of user creation. */
+    public record NewUser(String userId, String displayName, String password, Boolean systemAdmin) {
+    }
+
+    /** Body of a password change or reset. */
+    public record PasswordChange(String currentPassword, String newPassword) {
+    }
+
+    /** Body of token creation; {@code expiresInDays} defaults to 90. */
+    public record NewToken(String name, Integer expiresInDays) {
+    }
+
+    @PostMapping("/api/admin/users")
+    public ResponseEntity<ApiResponse<Map<String, Object>>> createUser(Caller caller,
+                                                                      @RequestBody(required = false) NewUser body) {
+        if (body == null || body.userId() == null) {
+            throw new BadRequestException("userId", "userId is required");
+        }
+        UserId userId = new UserId(body.userId());
+        PasswordHash hash = hash(body.password(), "password");
+        if (accounts.user(userId).isPresent()) {
+            throw new AccountConflictException("user " + userId + " already exists");
+        }
+        commands.sendAndWait(new CreateUserCommand(userId, body.displayName(), hash,
+                Boolean.TRUE.equals(body.systemAdmin()), caller.userId()));
+        await(() -> accounts.user(userId).isPresent());
+        return ResponseEntity.status(HttpStatus.CREATED).body(ApiResponse.ok(describe(accounts.user(userId).orElseThrow())));
+    }
+
+    @GetMapping("/api/admin/users")
+    public ApiResponse<List<Map<String, Object>>> users(@RequestParam(defaultValue = "100") int limit,
+                                                        @RequestParam(defaultValue = "0") int offset) {
+        if (limit < 1 || limit > 1000) {
+            throw new BadRequestException("limit", "limit must be between 1 and 1000");
+        }
+        if (offset < 0) {
+            throw new BadRequestException("offset", "offset must not be negative");
+        }
+        return ApiResponse.ok(queries.query(new ListUsersQuery(offset, limit),
+                ResponseTypes.multipleInstancesOf(UserView.class)).join().stream().map(this::describe).toList());
+    }
+
+    @PostMapping("/api/admin/users/{id}/disable")
+    public ApiResponse<Map<String, Object>> disable(Caller caller, @PathVariable String id) {
+        UserId userId = existing(id);
+        if (userId.equals(caller.userId())) {
+            throw new AccountConflictException("administrators cannot disable themselves");
+        }
+        commands.sendAndWait(new DisableUserCommand(userId, caller.userId()));
+        await(() -> accounts.user(userId).map(UserView::disabled).orElse(false));
+        return ApiResponse.ok(describe(accounts.user(userId).orElseThrow()));
+    }
+
+    @PostMapping("/api/admin/users/{id}/enable")
+    public ApiResponse<Map<String, Object>> enable(Caller caller, @PathVariable String id) {
+        UserId userId = existing(id);
+        commands.sendAndWait(new EnableUserCommand(userId, caller.userId()));
+        await(() -> accounts.user(userId).map(u -> !u.disabled()).orElse(false));
+        return ApiResponse.ok(describe(accounts.user(userId).orElseThrow()));
+    }
+
+    @PostMapping("/api/admin/users/{id}/password")
+    public ApiResponse<Map<String, Object>> resetPassword(Caller caller, @PathVariable String id,
+                                                          @RequestBody(required = false) PasswordChange body) {
+        UserId userId = existing(id);
+        setPassword(userId, body == null ? null : body.newPassword(), caller);
+        return ApiResponse.ok(Map.of("userId", userId.value(), "passwordChanged", true));
+    }
+
+    @GetMapping("/api/me")
+    public ApiResponse<Map<String, Object>> me(Caller caller) {
+        Map<String, Object> me = new LinkedHashMap<>();
+        me.put("userId", caller.userId().value());
+        me.put("systemAdmin", caller.systemAdmin());
+        accounts.user(caller.userId()).ifPresent(u -> me.put("displayName", u.displayName()));
+        return ApiResponse.ok(me);
+    }
+
+    @PostMapping("/api/me/password")
+    public ApiResponse<Map<String, Object>> changePassword(Caller caller,
+                                                           @RequestBody(required = false) PasswordChange body) {
+        if (body == null || body.currentPassword() == null
+                || accounts.byPassword(caller.userId().value(), body.currentPassword()).isEmpty()) {
+            throw new BadRequestException("currentPassword", "the current password is wrong");
+        }
+        setPassword(caller.userId(), body.newPassword(), caller);
+        return ApiResponse.ok(Map.of("userId", caller.userId().value(), "passwordChanged", true));
+    }
+
+    @PostMapping("/api/me/tokens")
+    public ResponseEntity<ApiResponse<Map<String, Object>>> createToken(Caller caller,
+                                                                       @RequestBody(required = false) NewToken body) {
+        requireAccount(caller);
+        int days = body == null || body.expiresInDays() == null ? 90 : body.expiresInDays();
+        if (days < 1 || Duration.ofDays(days).compareTo(properties.tokenMaxLifetime()) > 0) {
+            throw new BadRequestException("expiresInDays", "expiresInDays must be between 1 and "
+                    + properties.tokenMaxLifetime().toDays());
+        }
+        String token = Accounts.newToken();
+        String tokenId = Accounts.randomString(12);
+        Instant expiresAt = Instant.now().plus(Duration.ofDays(days));
+        String name = body == null || body.name() == null ? "" : body.name();
+        commands.sendAndWait(new IssueApiTokenCommand(caller.userId(), tokenId, name, Accounts.hashToken(token),
+                expiresAt, caller.userId()));
+        await(() -> tokens(caller.userId()).stream().anyMatch(t -> t.tokenId().equals(tokenId)));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("tokenId", tokenId);
+        answer.put("name", name);
+        answer.put("token", token);
+        answer.put("expiresAt", expiresAt);
+        answer.put("note", "the token is shown only now; keep it safe");
+        return ResponseEntity.status(HttpStatus.CREATED).body(ApiResponse.ok(answer));
+    }
+
+    @GetMapping("/api/me/tokens")
+    public ApiResponse<List<ApiTokenView>> listTokens(Caller caller) {
+        return ApiResponse.ok(tokens(caller.userId()));
+    }
+
+    @DeleteMapping("/api/me/tokens/{tokenId}")
+    public ApiResponse<Map<String, Object>> revokeToken(Caller caller, @PathVariable String tokenId) {
+        requireAccount(caller);
+        commands.sendAndWait(new RevokeApiTokenCommand(caller.userId(), tokenId, caller.userId()));
+        await(() -> tokens(caller.userId()).stream().anyMatch(t -> t.tokenId().equals(tokenId) && t.revokedAt() != null));
+        return ApiResponse.ok(Map.of("tokenId", tokenId, "revoked", true));
+    }
+
+    private List<ApiTokenView> tokens(UserId userId) {
+        return queries.query(new ListTokensQuery(userId), ResponseTypes.multipleInstancesOf(ApiTokenView.class)).join();
+    }
+
+    private void setPassword(UserId userId, String password, Caller caller) {
+        PasswordHash hash = hash(password, "newPassword");
+        try {
+            commands.sendAndWait(new SetPasswordCommand(userId, hash, caller.userId()));
+        } catch (AggregateNotFoundException e) {
+            throw new UnknownUserException("no user " + userId);
+        }
+        await(() -> accounts.user(userId).map(u -> u.passwordHash().equals(hash)).orElse(false));
+    }
+
+    private void requireAccount(Caller caller) {
+        if (accounts.user(caller.userId()).isEmpty()) {
+            throw new AccountConflictException("user " + caller.userId() + " has no account here (gateway user)");
+        }
+    }
+
+    private UserId existing(String id) {
+        UserId userId = new UserId(id);
+        if (accounts.user(userId).isEmpty()) {
+            throw new UnknownUserException("no user " + id);
+        }
+        return userId;
+    }
+
+    private PasswordHash hash(String password, String parameter) {
+        if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
+            throw new BadRequestException(parameter, parameter + " must be " + MIN_PASSWORD + "-" + MAX_PASSWORD
+                    + " characters");
+        }
+        return new PasswordHash(accounts.encoder().encode(password));
+    }
+
+    private Map<String, Object> describe(UserView user) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("userId", user.userId().value());
+        map.put("displayName", user.displayName());
+        map.put("systemAdmin", user.systemAdmin());
+        map.put("disabled", user.disabled());
+        map.put("createdAt", user.createdAt());
+        return map;
+    }
+
+    /** Waits, bounded, until the users view shows the change just made (read-your-writes). */
+    private static void await(BooleanSupplier visible) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!visible.getAsBoolean() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.filestore.api.security;
+
+import io.filestore.api.web.Caller;
+import io.filestore.command.api.TokenHash;
+import io.filestore.command.api.UserId;
+import io.filestore.query.users.api.ApiTokenView;
+import io.filestore.query.users.api.FindTokenByHashQuery;
+import io.filestore.query.users.api.FindUserQuery;
+import io.filestore.query.users.api.UserView;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Credential checks against the users view: passwords (bcrypt, with a short bounded cache of successful checks so
+ * that Basic authentication does not pay bcrypt on every request) and API tokens (looked up by SHA-256).
+ */
+@Component
+public class Accounts {
+
+    /** Prefix of personal API tokens, so that they are recognisable (e.g. by secret scanners). */
+    public static final String TOKEN_PREFIX = "fst_";
+    private static final int CACHE_ENTRIES = 10_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final QueryGateway queries;
+    private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    private final SecurityProperties properties;
+    private final Map<String, Long> verified = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > CACHE_ENTRIES;
+        }
+    };
+
+    public Accounts(QueryGateway queries, SecurityProperties properties) {
+        this.queries = queries;
+        this.properties = properties;
+    }
+
+    public PasswordEncoder encoder() {
+        return encoder;
+    }
+
+    public Optional<UserView> user(UserId userId) {
+        return queries.query(new FindUserQuery(userId), ResponseTypes.optionalInstanceOf(UserView.class)).join();
+    }
+
+    /** The caller for a user name and password, if they match an enabled account. */
+    public Optional<Caller> byPassword(String username, String password) {
+        UserId userId;
+        try {
+            userId = new UserId(username);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        Optional<UserView> user = user(userId).filter(u -> !u.disabled());
+        if (user.isEmpty()) {
+            encoder.matches(password, DUMMY_HASH); // same cost whether or not the user exists
+            return Optional.empty();
+        }
+        String cacheKey = sha256(user.get().userId().value() + "\u0000" + password + "\u0000"
+                + user.get().passwordHash().value());
+        long now = System.nanoTime();
+        synchronized (verified) {
+            Long until = verified.get(cacheKey);
+            if (until != null && until - now > 0) {
+                return Optional.of(new Caller(user.get().userId(), user.get().systemAdmin()));
+            }
+        }
+        if (!encoder.matches(password, user.get().passwordHash().value())) {
+            return Optional.empty();
+        }
+        synchronized (verified) {
+            verified.put(cacheKey, now + properties.credentialCacheTtl().toNanos());
+        }
+        return Optional.of(new Caller(user.get().userId(), user.get().systemAdmin()));
+    }
+
+    /** The caller for a personal API token, if it is known, unexpired, unrevoked and its user enabled. */
+    public Optional<Caller> byToken(String token) {
+        if (!token.startsWith(TOKEN_PREFIX) || token.length() > 200) {
+            return Optional.empty();
+        }
+        Optional<ApiTokenView> record = queries.query(new FindTokenByHashQuery(hashToken(token)),
+                ResponseTypes.optionalInstanceOf(ApiTokenView.class)).join();
+        if (record.isEmpty() || !record.get().usableAt(Instant.now())) {
+            return Optional.empty();
+        }
+        return user(record.get().userId()).filter(u -> !u.disabled())
+                .map(u -> new Caller(u.userId(), u.systemAdmin()));
+    }
+
+    /** A trusted gateway's user: accepted as is, unless a disabled account of that name exists. */
+    public Optional<Caller> byTrustedHeader(String value) {
+        try {
+            UserId userId = new UserId(value.trim());
+            Optional<UserView> user = user(userId);
+            if (user.isPresent() && user.get().disabled()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Caller(userId, user.map(UserView::systemAdmin).orElse(false)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A new random API token: the prefix and 256 bits of randomness, URL-safe. */
+    public static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** A random id or password of {@code bytes} random bytes, URL-safe. */
+    public static String randomString(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    public static TokenHash hashToken(String token) {
+        return new TokenHash(sha256(token));
+    }
+
+    private static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final String DUMMY_HASH =
+            "{bcrypt}$2a$10$7EqJtq98hPqEX7fNZaFWoOhi5BWX4Z5v1E6Q9h5wXxD3m7YfX0G2e";
+}

@@ -1,0 +1,91 @@
+package io.filestore.api.security;
+
+import io.filestore.api.web.Caller;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates a request from its {@code Authorization} header ({@code Basic} user:password, or {@code Bearer}
+ * personal API token) or, only when {@code filestore.security.trusted-header} is set, from that gateway header.
+ * Credentials that are present but wrong are refused with 401 at once; a request without any goes on
+ * unauthenticated and the authorization rules decide.
+ */
+class CredentialsFilter extends OncePerRequestFilter {
+
+    private final Accounts accounts;
+    private final SecurityProperties properties;
+    private final ProblemResponses problems;
+
+    CredentialsFilter(Accounts accounts, SecurityProperties properties, ProblemResponses problems) {
+        this.accounts = accounts;
+        this.properties = properties;
+        this.problems = problems;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String authorization = request.getHeader("Authorization");
+        Optional<Caller> caller = Optional.empty();
+        boolean presented = false;
+        if (authorization != null && !authorization.isBlank()) {
+            presented = true;
+            caller = fromAuthorization(authorization.trim());
+        } else if (properties.trustsHeader()) {
+            String value = request.getHeader(properties.trustedHeader());
+            if (value != null && !value.isBlank()) {
+                presented = true;
+                caller = accounts.byTrustedHeader(value);
+            }
+        }
+        if (presented && caller.isEmpty()) {
+            problems.unauthorized(request, response, "invalid credentials");
+            return;
+        }
+        caller.ifPresent(c -> {
+            List<SimpleGrantedAuthority> authorities = c.systemAdmin()
+                    ? List.of(new SimpleGrantedAuthority("ROLE_USER"), new SimpleGrantedAuthority("ROLE_ADMIN"))
+                    : List.of(new SimpleGrantedAuthority("ROLE_USER"));
+            SecurityContextHolder.getContext().setAuthentication(
+                    UsernamePasswordAuthenticationToken.authenticated(c, null, authorities));
+        });
+        chain.doFilter(request, response);
+    }
+
+    private Optional<Caller> fromAuthorization(String authorization) {
+        int space = authorization.indexOf(' ');
+        if (space < 0) {
+            return Optional.empty();
+        }
+        String scheme = authorization.substring(0, space);
+        String value = authorization.substring(space + 1).trim();
+        if (scheme.equalsIgnoreCase("Bearer")) {
+            return accounts.byToken(value);
+        }
+        if (scheme.equalsIgnoreCase("Basic")) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                return Optional.empty();
+            }
+            return accounts.byPassword(decoded.substring(0, colon), decoded.substring(colon + 1));
+        }
+        return Optional.empty();
+    }
+}

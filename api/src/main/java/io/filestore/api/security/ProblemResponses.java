@@ -1,0 +1,47 @@
+package io.filestore.api.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/** RFC 9457 answers written by the security filters (401, 403), where the controller advice cannot reach. */
+@Component
+public class ProblemResponses {
+
+    static final String CHALLENGE = "Basic realm=\"filestore\", Bearer realm=\"filestore\"";
+
+    private final JsonMapper json;
+
+    public ProblemResponses(JsonMapper json) {
+        this.json = json;
+    }
+
+    public void unauthorized(HttpServletRequest request, HttpServletResponse response, String detail)
+            throws IOException {
+        response.setHeader("WWW-Authenticate", CHALLENGE);
+        write(request, response, 401, "Unauthorized", detail);
+    }
+
+    public void forbidden(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
+        write(request, response, 403, "Forbidden", detail);
+    }
+
+    private void write(HttpServletRequest request, HttpServletResponse response, int status, String title,
+                       String detail) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "about:blank");
+        body.put("title", title);
+        body.put("status", status);
+        body.put("detail", detail);
+        body.put("instance", request.getRequestURI());
+        body.put("success", false);
+        body.put("error", detail);
+        response.setStatus(status);
+        response.setContentType("application/problem+json");
+        response.getOutputStream().write(json.writeValueAsBytes(body));
+    }
+}

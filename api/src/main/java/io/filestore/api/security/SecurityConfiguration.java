@@ -1,0 +1,43 @@
+package io.filestore.api.security;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+
+/**
+ * Who may call what: health and public share links are open; every other endpoint needs an authenticated caller
+ * (401 otherwise); administration needs a system administrator (403 otherwise). Per-file permissions are decided
+ * by the aggregate (changes) and the views (reads). Stateless: no session, no cookie, so no CSRF exposure.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+    @Bean
+    public SecurityFilterChain filterChain(HttpSecurity http, Accounts accounts, SecurityProperties properties,
+                                           ProblemResponses problems) throws Exception {
+        http.csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .anonymous(anonymous -> anonymous.disable())
+                .addFilterBefore(new CredentialsFilter(accounts, properties, problems), BasicAuthenticationFilter.class)
+                .authorizeHttpRequests(rules -> rules
+                        .requestMatchers("/health", "/actuator/health", "/actuator/health/**", "/s/**", "/error")
+                        .permitAll()
+                        .requestMatchers("/api/admin/**", "/api/backup/**", "/api/backup", "/api/audit",
+                                "/api/audit/**", "/actuator/**")
+                        .hasRole("ADMIN")
+                        .anyRequest().authenticated())
+                .exceptionHandling(errors -> errors
+                        .authenticationEntryPoint((request, response, e) ->
+                                problems.unauthorized(request, response, "authentication required"))
+                        .accessDeniedHandler((request, response, e) ->
+                                problems.forbidden(request, response, "this needs a system administrator")));
+        return http.build();
+    }
+}

@@ -1,0 +1,29 @@
+package io.filestore.api.security;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code filestore.security.*}.
+ *
+ * @param trustedHeader       when set (e.g. {@code X-User-Id}), a request carrying this header is authenticated as
+ *                            the user it names without a password: only for running behind a trusted gateway
+ *                            that sets it; off (empty) by default
+ * @param adminUser           the system administrator created at first start when no user exists
+ * @param adminPassword       its password; empty means one is generated and printed once on the console
+ * @param credentialCacheTtl  how long a verified password is remembered (bcrypt is deliberately slow)
+ * @param tokenMaxLifetime    the longest lifetime an API token may be given
+ */
+@ConfigurationProperties("filestore.security")
+public record SecurityProperties(
+        @DefaultValue("") String trustedHeader,
+        @DefaultValue("admin") String adminUser,
+        @DefaultValue("") String adminPassword,
+        @DefaultValue("60s") Duration credentialCacheTtl,
+        @DefaultValue("365d") Duration tokenMaxLifetime) {
+
+    public boolean trustsHeader() {
+        return trustedHeader != null && !trustedHeader.isBlank();
+    }
+}

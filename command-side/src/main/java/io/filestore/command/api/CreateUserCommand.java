@@ -1,0 +1,12 @@
+package io.filestore.command.api;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** Creates a user account; {@code systemAdmin} may manage users and every file. */
+public record CreateUserCommand(UserId userId, String displayName, PasswordHash passwordHash, boolean systemAdmin, UserId by) {
+
+    @TargetAggregateIdentifier
+    public String accountId() {
+        return UserAccounts.accountId(userId);
+    }
+}

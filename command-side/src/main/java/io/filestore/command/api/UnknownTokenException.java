@@ -1,0 +1,9 @@
+package io.filestore.command.api;
+
+/** The user has no such (unrevoked) API token. */
+public class UnknownTokenException extends RuntimeException {
+
+    public UnknownTokenException(String message) {
+        super(message);
+    }
+}

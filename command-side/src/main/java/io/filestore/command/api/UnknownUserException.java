@@ -1,0 +1,9 @@
+package io.filestore.command.api;
+
+/** No such user account. */
+public class UnknownUserException extends RuntimeException {
+
+    public UnknownUserException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,5 @@
+package io.filestore.query.users.api;
+
+/** How many user accounts exist. Answers {@code Long}. */
+public record CountUsersQuery() {
+}
