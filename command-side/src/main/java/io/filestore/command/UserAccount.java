@@ -12,7 +12,6 @@ import io.filestore.command.api.IssueApiTokenCommand;
 import io.filestore.command.api.RevokeApiTokenCommand;
 import io.filestore.command.api.SetPasswordCommand;
 import io.filestore.command.api.UnknownTokenException;
-import io.filestore.command.api.UserAccounts;
 import io.filestore.command.api.UserCreatedEvent;
 import io.filestore.command.api.UserDisabledEvent;
 import io.filestore.command.api.UserEnabledEvent;
@@ -109,7 +108,7 @@ class UserAccount {
 
     @EventSourcingHandler
     void on(UserCreatedEvent event) {
-        accountId = UserAccounts.accountId(event.userId());
+        accountId = event.userId().accountId();
         userId = event.userId();
     }
 

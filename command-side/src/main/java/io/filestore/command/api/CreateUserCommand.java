@@ -7,6 +7,6 @@ public record CreateUserCommand(UserId userId, String displayName, PasswordHash 
 
     @TargetAggregateIdentifier
     public String accountId() {
-        return UserAccounts.accountId(userId);
+        return userId.accountId();
     }
 }

@@ -7,6 +7,6 @@ public record DisableUserCommand(UserId userId, UserId by) {
 
     @TargetAggregateIdentifier
     public String accountId() {
-        return UserAccounts.accountId(userId);
+        return userId.accountId();
     }
 }

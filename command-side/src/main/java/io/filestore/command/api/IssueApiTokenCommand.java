@@ -7,6 +7,6 @@ public record IssueApiTokenCommand(UserId userId, String tokenId, String name, T
 
     @TargetAggregateIdentifier
     public String accountId() {
-        return UserAccounts.accountId(userId);
+        return userId.accountId();
     }
 }

@@ -7,6 +7,6 @@ public record RevokeApiTokenCommand(UserId userId, String tokenId, UserId by) {
 
     @TargetAggregateIdentifier
     public String accountId() {
-        return UserAccounts.accountId(userId);
+        return userId.accountId();
     }
 }

@@ -7,6 +7,6 @@ public record SetPasswordCommand(UserId userId, PasswordHash passwordHash, UserI
 
     @TargetAggregateIdentifier
     public String accountId() {
-        return UserAccounts.accountId(userId);
+        return userId.accountId();
     }
 }

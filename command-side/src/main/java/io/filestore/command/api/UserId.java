@@ -13,6 +13,11 @@ public record UserId(String value) {
         }
     }
 
+    /** The identifier of this user's account aggregate (prefixed: it lives beside file ids in the event store). */
+    public String accountId() {
+        return "user:" + value;
+    }
+
     @Override
     public String toString() {
         return value;
