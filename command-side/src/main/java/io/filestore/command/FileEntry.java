@@ -4,6 +4,21 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 import static org.axonframework.modelling.command.AggregateLifecycle.getVersion;
 
 import io.filestore.command.api.AddFileVersionCommand;
+import io.filestore.command.api.Actor;
+import io.filestore.command.api.CreatePublicLinkCommand;
+import io.filestore.command.api.FilePermissions;
+import io.filestore.command.api.FileSharedEvent;
+import io.filestore.command.api.Grant;
+import io.filestore.command.api.InsufficientPermissionException;
+import io.filestore.command.api.PublicLinkCreatedEvent;
+import io.filestore.command.api.RevokeShareCommand;
+import io.filestore.command.api.Role;
+import io.filestore.command.api.ShareFileCommand;
+import io.filestore.command.api.ShareRevokedEvent;
+import io.filestore.command.api.UnknownShareException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.filestore.command.api.BlobId;
 import io.filestore.command.api.DeleteFileCommand;
 import io.filestore.command.api.ExpectedState;
@@ -49,6 +64,8 @@ import org.axonframework.spring.stereotype.Aggregate;
 @Aggregate(snapshotTriggerDefinition = "fileEntrySnapshotTrigger")
 class FileEntry {
 
+    static final int MAX_SHARES = 1000;
+
     @AggregateIdentifier
     private FileId fileId;
     private UserId owner;
@@ -57,6 +74,8 @@ class FileEntry {
     private List<VersionState> versions = new ArrayList<>();
     private boolean deleted;
     private boolean purged;
+    private Map<String, Grant> grants = new LinkedHashMap<>();
+    private Map<String, Instant> publicLinks = new LinkedHashMap<>();
 
     /** One stored version: what rollback needs to point a new version at an old blob. */
     record VersionState(int version, BlobId blobId, long size, MediaType mediaType) {
@@ -81,20 +100,20 @@ class FileEntry {
 
     @CommandHandler
     long handle(AddFileVersionCommand command) {
-        requireLiveAndOwnedBy(command.by());
+        requireLive(command.by(), Role.EDITOR);
         requireExpected(command.expected());
         require(command.blobId() != null, "blobId", "is required");
         require(command.mediaType() != null, "mimeType", "is required");
         require(command.size() >= 0, "size", "must not be negative");
         apply(new FileVersionAddedEvent(fileId, currentVersion().version() + 1, command.blobId(), command.size(),
                 command.mediaType(), command.name() != null ? command.name() : name,
-                metadata.merge(command.metadata()), limitChangeLog(command.changeLog()), command.by()));
+                metadata.merge(command.metadata()), limitChangeLog(command.changeLog()), command.by().userId()));
         return getVersion();
     }
 
     @CommandHandler
     long handle(RestoreFileVersionCommand command) {
-        requireLiveAndOwnedBy(command.by());
+        requireLive(command.by(), Role.EDITOR);
         requireExpected(command.expected());
         VersionState target = versions.stream()
                 .filter(v -> v.version() == command.version())
@@ -102,38 +121,38 @@ class FileEntry {
                 .orElseThrow(() -> new UnknownVersionException("file " + fileId + " has no version " + command.version()));
         String changeLog = command.changeLog() != null ? command.changeLog() : "Restored version " + target.version();
         apply(new FileVersionRestoredEvent(fileId, currentVersion().version() + 1, target.version(), target.blobId(),
-                target.size(), target.mediaType(), limitChangeLog(changeLog), command.by()));
+                target.size(), target.mediaType(), limitChangeLog(changeLog), command.by().userId()));
         return getVersion();
     }
 
     @CommandHandler
     long handle(UpdateFileMetadataCommand command) {
-        requireLiveAndOwnedBy(command.by());
+        requireLive(command.by(), Role.EDITOR);
         requireExpected(command.expected());
         FileName newName = command.name() != null ? command.name() : name;
         FileMetadata newMetadata = metadata.merge(command.patch());
         if (newName.equals(name) && newMetadata.equals(metadata)) {
             return getVersion(); // nothing changes: no event
         }
-        apply(new FileMetadataUpdatedEvent(fileId, newName, newMetadata, command.by()));
+        apply(new FileMetadataUpdatedEvent(fileId, newName, newMetadata, command.by().userId()));
         return getVersion();
     }
 
     @CommandHandler
     long handle(DeleteFileCommand command) {
-        requireLiveAndOwnedBy(command.by());
+        requireLive(command.by(), Role.ADMIN);
         requireExpected(command.expected());
-        apply(new FileDeletedEvent(fileId, command.by()));
+        apply(new FileDeletedEvent(fileId, command.by().userId()));
         return getVersion();
     }
 
     @CommandHandler
     long handle(RestoreFileFromTrashCommand command) {
-        requireExistingAndOwnedBy(command.by());
+        requireExisting(command.by(), Role.ADMIN);
         if (!deleted) {
             throw new FileNotDeletedException("file " + fileId + " is not in the trash");
         }
-        apply(new FileRestoredFromTrashEvent(fileId, command.by()));
+        apply(new FileRestoredFromTrashEvent(fileId, command.by().userId()));
         return getVersion();
     }
 
@@ -143,13 +162,66 @@ class FileEntry {
             throw new UnknownFileException("no file " + fileId);
         }
         if (!command.retentionExpired()) {
-            requireExistingAndOwnedBy(command.by());
+            requireExisting(command.by(), Role.ADMIN);
         }
         if (!deleted) {
             throw new FileNotDeletedException("file " + fileId + " must be in the trash before it is purged");
         }
-        apply(new FilePurgedEvent(fileId, command.by(), command.retentionExpired()));
+        apply(new FilePurgedEvent(fileId, command.by().userId(), command.retentionExpired()));
         return getVersion();
+    }
+
+    @CommandHandler
+    long handle(ShareFileCommand command) {
+        requireLive(command.by(), Role.ADMIN);
+        require(command.grantee() != null, "grantee", "is required");
+        require(command.role() != null, "role", "is required");
+        require(!command.grantee().isUser(owner), "grantee", "is the owner already");
+        requireNewShareId(command.shareId());
+        require(command.expiresAt() == null || command.expiresAt().isAfter(Instant.now()), "expiresAt",
+                "must be in the future");
+        apply(new FileSharedEvent(fileId, command.shareId(), command.grantee(), command.role(), command.expiresAt(),
+                command.by().userId()));
+        return getVersion();
+    }
+
+    @CommandHandler
+    long handle(CreatePublicLinkCommand command) {
+        requireLive(command.by(), Role.ADMIN);
+        require(command.tokenHash() != null, "token", "is required");
+        requireNewShareId(command.shareId());
+        require(command.expiresAt() == null || command.expiresAt().isAfter(Instant.now()), "expiresAt",
+                "must be in the future");
+        require(command.maxDownloads() == null || command.maxDownloads() > 0, "maxDownloads", "must be positive");
+        apply(new PublicLinkCreatedEvent(fileId, command.shareId(), command.tokenHash(), command.passwordHash(),
+                command.expiresAt(), command.maxDownloads(), command.by().userId()));
+        return getVersion();
+    }
+
+    @CommandHandler
+    long handle(RevokeShareCommand command) {
+        requireExisting(command.by(), Role.ADMIN);
+        if (!grants.containsKey(command.shareId()) && !publicLinks.containsKey(command.shareId())) {
+            throw new UnknownShareException("file " + fileId + " has no share " + command.shareId());
+        }
+        apply(new ShareRevokedEvent(fileId, command.shareId(), command.by().userId()));
+        return getVersion();
+    }
+
+    @EventSourcingHandler
+    void on(FileSharedEvent event) {
+        grants.put(event.shareId(), new Grant(event.shareId(), event.grantee(), event.role(), event.expiresAt()));
+    }
+
+    @EventSourcingHandler
+    void on(PublicLinkCreatedEvent event) {
+        publicLinks.put(event.shareId(), event.expiresAt());
+    }
+
+    @EventSourcingHandler
+    void on(ShareRevokedEvent event) {
+        grants.remove(event.shareId());
+        publicLinks.remove(event.shareId());
     }
 
     @EventSourcingHandler
@@ -198,20 +270,35 @@ class FileEntry {
         return versions.get(versions.size() - 1);
     }
 
-    private void requireExistingAndOwnedBy(UserId by) {
+    /**
+     * The actor must hold {@code needed} on a file that was not purged. Without even read access the file does
+     * not exist for them (404); with read access but too small a role it is a 403.
+     */
+    private void requireExisting(Actor by, Role needed) {
         if (purged) {
             throw new UnknownFileException("no file " + fileId);
         }
-        if (by == null || !by.equals(owner)) {
-            throw new FileAccessDeniedException("only the owner may change file " + fileId);
+        Role role = new FilePermissions(owner, List.copyOf(grants.values())).roleOf(by, Instant.now()).orElse(null);
+        if (role == null) {
+            throw new FileAccessDeniedException("no access to file " + fileId);
+        }
+        if (!role.allows(needed)) {
+            throw new InsufficientPermissionException("this needs the " + needed.name().toLowerCase()
+                    + " role on file " + fileId);
         }
     }
 
-    private void requireLiveAndOwnedBy(UserId by) {
-        requireExistingAndOwnedBy(by);
+    private void requireLive(Actor by, Role needed) {
+        requireExisting(by, needed);
         if (deleted) {
             throw new FileDeletedException("file " + fileId + " is in the trash");
         }
+    }
+
+    private void requireNewShareId(String shareId) {
+        require(shareId != null && shareId.matches("[A-Za-z0-9_-]{8,64}"), "shareId", "must be 8-64 URL-safe characters");
+        require(!grants.containsKey(shareId) && !publicLinks.containsKey(shareId), "shareId", "is taken");
+        require(grants.size() + publicLinks.size() < MAX_SHARES, "share", "a file has at most " + MAX_SHARES + " shares");
     }
 
     private void requireExpected(ExpectedState expected) {

@@ -11,6 +11,8 @@ import io.filestore.command.api.InvalidValueException;
 import io.filestore.command.api.IssueApiTokenCommand;
 import io.filestore.command.api.RevokeApiTokenCommand;
 import io.filestore.command.api.SetPasswordCommand;
+import io.filestore.command.api.SetUserGroupsCommand;
+import io.filestore.command.api.UserGroupsSetEvent;
 import io.filestore.command.api.UnknownTokenException;
 import io.filestore.command.api.UserCreatedEvent;
 import io.filestore.command.api.UserDisabledEvent;
@@ -63,6 +65,20 @@ class UserAccount {
             throw new InvalidValueException("password", "is required");
         }
         apply(new UserPasswordSetEvent(userId, command.passwordHash(), command.by()));
+    }
+
+    @CommandHandler
+    void handle(SetUserGroupsCommand command) {
+        java.util.Set<String> groups = command.groups() == null ? java.util.Set.of() : java.util.Set.copyOf(command.groups());
+        if (groups.size() > 100) {
+            throw new InvalidValueException("groups", "a user belongs to at most 100 groups");
+        }
+        for (String group : groups) {
+            if (group == null || !group.matches("[A-Za-z0-9._@+\\-]{1,128}")) {
+                throw new InvalidValueException("groups", "group names are 1-128 letters, digits and . _ @ + -");
+            }
+        }
+        apply(new UserGroupsSetEvent(userId, new java.util.TreeSet<>(groups), command.by()));
     }
 
     @CommandHandler

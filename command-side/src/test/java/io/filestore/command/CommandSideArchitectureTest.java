@@ -28,6 +28,6 @@ class CommandSideArchitectureTest {
 
     @ArchTest
     static final ArchRule messagesAreRecordsOrExceptions = classes().that().resideInAPackage("io.filestore.command.api")
-            .and().areNotAssignableTo(Throwable.class)
+            .and().areNotAssignableTo(Throwable.class).and().areNotEnums()
             .should().beRecords();
 }

@@ -2,6 +2,7 @@ package io.filestore.command;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.filestore.command.api.Actor;
 import io.filestore.command.api.AddFileVersionCommand;
 import io.filestore.command.api.BlobId;
 import io.filestore.command.api.DeleteFileCommand;
@@ -102,7 +103,7 @@ class FileEntryTest {
         @Test
         void addsVersionToExistingFile() {
             fixture.given(UPLOADED)
-                    .when(new AddFileVersionCommand(ID, BLOB_2, 20, TEXT, null, null, "second", ALICE, null))
+                    .when(new AddFileVersionCommand(ID, BLOB_2, 20, TEXT, null, null, "second", Actor.user(ALICE), null))
                     .expectEvents(V2);
         }
 
@@ -112,14 +113,14 @@ class FileEntryTest {
             FileMetadata merged = new FileMetadata("first", List.of("x", "y"), "/docs", Map.of("k", "v", "n", "1"));
             fixture.given(UPLOADED)
                     .when(new AddFileVersionCommand(ID, BLOB_2, 20, TEXT, renamed,
-                            new MetadataPatch(null, List.of("x", "y"), null, Map.of("n", "1")), null, ALICE, null))
+                            new MetadataPatch(null, List.of("x", "y"), null, Map.of("n", "1")), null, Actor.user(ALICE), null))
                     .expectEvents(new FileVersionAddedEvent(ID, 2, BLOB_2, 20, TEXT, renamed, merged, null, ALICE));
         }
 
         @Test
         void acceptsMatchingExpectedVersion() {
             fixture.given(UPLOADED, V2)
-                    .when(new AddFileVersionCommand(ID, BLOB_3, 30, TEXT, null, null, null, ALICE,
+                    .when(new AddFileVersionCommand(ID, BLOB_3, 30, TEXT, null, null, null, Actor.user(ALICE),
                             new ExpectedState(2, null)))
                     .expectEvents(new FileVersionAddedEvent(ID, 3, BLOB_3, 30, TEXT, NAME, META, null, ALICE));
         }
@@ -127,7 +128,7 @@ class FileEntryTest {
         @Test
         void rejectsLostUpdateByVersion() {
             fixture.given(UPLOADED, V2)
-                    .when(new AddFileVersionCommand(ID, BLOB_3, 30, TEXT, null, null, null, ALICE,
+                    .when(new AddFileVersionCommand(ID, BLOB_3, 30, TEXT, null, null, null, Actor.user(ALICE),
                             new ExpectedState(1, null)))
                     .expectException(VersionConflictException.class)
                     .expectNoEvents();
@@ -136,7 +137,7 @@ class FileEntryTest {
         @Test
         void rejectsLostUpdateByContentHash() {
             fixture.given(UPLOADED, V2)
-                    .when(new AddFileVersionCommand(ID, BLOB_3, 30, TEXT, null, null, null, ALICE,
+                    .when(new AddFileVersionCommand(ID, BLOB_3, 30, TEXT, null, null, null, Actor.user(ALICE),
                             new ExpectedState(null, BLOB_1)))
                     .expectException(VersionConflictException.class);
         }
@@ -144,7 +145,7 @@ class FileEntryTest {
         @Test
         void rejectsVersionFromAnotherUser() {
             fixture.given(UPLOADED)
-                    .when(new AddFileVersionCommand(ID, BLOB_2, 20, TEXT, null, null, null, BOB, null))
+                    .when(new AddFileVersionCommand(ID, BLOB_2, 20, TEXT, null, null, null, Actor.user(BOB), null))
                     .expectException(FileAccessDeniedException.class)
                     .expectNoEvents();
         }
@@ -152,14 +153,14 @@ class FileEntryTest {
         @Test
         void rejectsVersionOfDeletedFile() {
             fixture.given(UPLOADED, new FileDeletedEvent(ID, ALICE))
-                    .when(new AddFileVersionCommand(ID, BLOB_2, 20, TEXT, null, null, null, ALICE, null))
+                    .when(new AddFileVersionCommand(ID, BLOB_2, 20, TEXT, null, null, null, Actor.user(ALICE), null))
                     .expectException(FileDeletedException.class);
         }
 
         @Test
         void rejectsOverlongChangeLog() {
             fixture.given(UPLOADED)
-                    .when(new AddFileVersionCommand(ID, BLOB_2, 20, TEXT, null, null, "x".repeat(1025), ALICE, null))
+                    .when(new AddFileVersionCommand(ID, BLOB_2, 20, TEXT, null, null, "x".repeat(1025), Actor.user(ALICE), null))
                     .expectException(InvalidValueException.class);
         }
     }
@@ -170,14 +171,14 @@ class FileEntryTest {
         @Test
         void rollsBackAsNewVersionPointingAtOldBlob() {
             fixture.given(UPLOADED, V2)
-                    .when(new RestoreFileVersionCommand(ID, 1, null, ALICE, null))
+                    .when(new RestoreFileVersionCommand(ID, 1, null, Actor.user(ALICE), null))
                     .expectEvents(new FileVersionRestoredEvent(ID, 3, 1, BLOB_1, 10, TEXT, "Restored version 1", ALICE));
         }
 
         @Test
         void numbersVersionsAfterARollback() {
             fixture.given(UPLOADED, V2, new FileVersionRestoredEvent(ID, 3, 1, BLOB_1, 10, TEXT, null, ALICE))
-                    .when(new AddFileVersionCommand(ID, BLOB_3, 30, TEXT, null, null, null, ALICE,
+                    .when(new AddFileVersionCommand(ID, BLOB_3, 30, TEXT, null, null, null, Actor.user(ALICE),
                             new ExpectedState(3, BLOB_1)))
                     .expectEvents(new FileVersionAddedEvent(ID, 4, BLOB_3, 30, TEXT, NAME, META, null, ALICE));
         }
@@ -185,21 +186,21 @@ class FileEntryTest {
         @Test
         void rejectsUnknownVersion() {
             fixture.given(UPLOADED)
-                    .when(new RestoreFileVersionCommand(ID, 7, null, ALICE, null))
+                    .when(new RestoreFileVersionCommand(ID, 7, null, Actor.user(ALICE), null))
                     .expectException(UnknownVersionException.class);
         }
 
         @Test
         void rejectsRollbackByAnotherUser() {
             fixture.given(UPLOADED, V2)
-                    .when(new RestoreFileVersionCommand(ID, 1, null, BOB, null))
+                    .when(new RestoreFileVersionCommand(ID, 1, null, Actor.user(BOB), null))
                     .expectException(FileAccessDeniedException.class);
         }
 
         @Test
         void rejectsRollbackWithStalePrecondition() {
             fixture.given(UPLOADED, V2)
-                    .when(new RestoreFileVersionCommand(ID, 1, null, ALICE, new ExpectedState(1, null)))
+                    .when(new RestoreFileVersionCommand(ID, 1, null, Actor.user(ALICE), new ExpectedState(1, null)))
                     .expectException(VersionConflictException.class);
         }
     }
@@ -212,7 +213,7 @@ class FileEntryTest {
             FileMetadata expected = new FileMetadata("new", List.of("a"), "/docs", Map.of("z", "1"));
             fixture.given(UPLOADED)
                     .when(new UpdateFileMetadataCommand(ID, null,
-                            new MetadataPatch("new", null, null, mapWithNull("k", "z", "1")), ALICE, null))
+                            new MetadataPatch("new", null, null, mapWithNull("k", "z", "1")), Actor.user(ALICE), null))
                     .expectEvents(new FileMetadataUpdatedEvent(ID, NAME, expected, ALICE));
         }
 
@@ -220,14 +221,14 @@ class FileEntryTest {
         void renamesFile() {
             FileName renamed = new FileName("ünïcödé 文件.txt");
             fixture.given(UPLOADED)
-                    .when(new UpdateFileMetadataCommand(ID, renamed, null, ALICE, null))
+                    .when(new UpdateFileMetadataCommand(ID, renamed, null, Actor.user(ALICE), null))
                     .expectEvents(new FileMetadataUpdatedEvent(ID, renamed, META, ALICE));
         }
 
         @Test
         void appliesNoEventWhenNothingChanges() {
             fixture.given(UPLOADED)
-                    .when(new UpdateFileMetadataCommand(ID, NAME, new MetadataPatch("first", null, "/docs", null), ALICE, null))
+                    .when(new UpdateFileMetadataCommand(ID, NAME, new MetadataPatch("first", null, "/docs", null), Actor.user(ALICE), null))
                     .expectSuccessfulHandlerExecution()
                     .expectNoEvents();
         }
@@ -235,14 +236,14 @@ class FileEntryTest {
         @Test
         void rejectsRenameOfDeletedFile() {
             fixture.given(UPLOADED, new FileDeletedEvent(ID, ALICE))
-                    .when(new UpdateFileMetadataCommand(ID, new FileName("x"), null, ALICE, null))
+                    .when(new UpdateFileMetadataCommand(ID, new FileName("x"), null, Actor.user(ALICE), null))
                     .expectException(FileDeletedException.class);
         }
 
         @Test
         void rejectsEditByAnotherUser() {
             fixture.given(UPLOADED)
-                    .when(new UpdateFileMetadataCommand(ID, new FileName("x"), null, BOB, null))
+                    .when(new UpdateFileMetadataCommand(ID, new FileName("x"), null, Actor.user(BOB), null))
                     .expectException(FileAccessDeniedException.class);
         }
 
@@ -260,70 +261,70 @@ class FileEntryTest {
         @Test
         void movesFileToTrash() {
             fixture.given(UPLOADED)
-                    .when(new DeleteFileCommand(ID, ALICE, null))
+                    .when(new DeleteFileCommand(ID, Actor.user(ALICE), null))
                     .expectEvents(new FileDeletedEvent(ID, ALICE));
         }
 
         @Test
         void rejectsDeleteOfDeletedFile() {
             fixture.given(UPLOADED, new FileDeletedEvent(ID, ALICE))
-                    .when(new DeleteFileCommand(ID, ALICE, null))
+                    .when(new DeleteFileCommand(ID, Actor.user(ALICE), null))
                     .expectException(FileDeletedException.class);
         }
 
         @Test
         void rejectsDeleteByAnotherUser() {
             fixture.given(UPLOADED)
-                    .when(new DeleteFileCommand(ID, BOB, null))
+                    .when(new DeleteFileCommand(ID, Actor.user(BOB), null))
                     .expectException(FileAccessDeniedException.class);
         }
 
         @Test
         void restoresFileFromTrash() {
             fixture.given(UPLOADED, new FileDeletedEvent(ID, ALICE))
-                    .when(new RestoreFileFromTrashCommand(ID, ALICE))
+                    .when(new RestoreFileFromTrashCommand(ID, Actor.user(ALICE)))
                     .expectEvents(new FileRestoredFromTrashEvent(ID, ALICE));
         }
 
         @Test
         void rejectsRestoreOfLiveFile() {
             fixture.given(UPLOADED)
-                    .when(new RestoreFileFromTrashCommand(ID, ALICE))
+                    .when(new RestoreFileFromTrashCommand(ID, Actor.user(ALICE)))
                     .expectException(FileNotDeletedException.class);
         }
 
         @Test
         void purgesTrashedFileAfterRetention() {
             fixture.given(UPLOADED, new FileDeletedEvent(ID, ALICE))
-                    .when(new PurgeFileCommand(ID, new UserId("system"), true))
+                    .when(new PurgeFileCommand(ID, Actor.user(new UserId("system")), true))
                     .expectEvents(new FilePurgedEvent(ID, new UserId("system"), true));
         }
 
         @Test
         void ownerMayPurgeTrashedFile() {
             fixture.given(UPLOADED, new FileDeletedEvent(ID, ALICE))
-                    .when(new PurgeFileCommand(ID, ALICE, false))
+                    .when(new PurgeFileCommand(ID, Actor.user(ALICE), false))
                     .expectEvents(new FilePurgedEvent(ID, ALICE, false));
         }
 
         @Test
         void rejectsPurgeOfLiveFile() {
             fixture.given(UPLOADED)
-                    .when(new PurgeFileCommand(ID, ALICE, false))
+                    .when(new PurgeFileCommand(ID, Actor.user(ALICE), false))
                     .expectException(FileNotDeletedException.class);
         }
 
         @Test
         void rejectsPurgeByAnotherUser() {
             fixture.given(UPLOADED, new FileDeletedEvent(ID, ALICE))
-                    .when(new PurgeFileCommand(ID, BOB, false))
+                    .when(new PurgeFileCommand(ID, Actor.user(BOB), false))
                     .expectException(FileAccessDeniedException.class);
         }
 
         @Test
         void purgedFileIsUnknownToEveryCommand() {
             fixture.given(UPLOADED, new FileDeletedEvent(ID, ALICE), new FilePurgedEvent(ID, ALICE, false))
-                    .when(new RestoreFileFromTrashCommand(ID, ALICE))
+                    .when(new RestoreFileFromTrashCommand(ID, Actor.user(ALICE)))
                     .expectException(UnknownFileException.class);
         }
     }

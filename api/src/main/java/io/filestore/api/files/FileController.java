@@ -89,7 +89,7 @@ public class FileController {
         commands.sendAndWait(new UploadFileCommand(fileId, fileName, mediaType, upload.blob().size(),
                 new BlobId(upload.blob().sha256()), metadata, caller.userId()));
         queries.awaitSequence(fileId, 0);
-        FileView view = queries.live(fileId, caller.userId());
+        FileView view = queries.live(fileId, caller.actor());
         return ResponseEntity.created(URI.create("/api/files/" + fileId.value()))
                 .body(ApiResponse.ok(FileResponse.of(view)));
     }
@@ -99,25 +99,25 @@ public class FileController {
                                                  @RequestParam(defaultValue = "20") int limit,
                                                  @RequestParam(defaultValue = "0") int offset) {
         checkPaging(limit, offset);
-        FilePage page = queries.list(caller.userId(), offset, limit);
+        FilePage page = queries.list(caller.actor(), offset, limit);
         return ApiResponse.ok(pageBody(page, limit, offset));
     }
 
     @GetMapping("/{id}")
     public ApiResponse<FileResponse> get(Caller caller, @PathVariable String id) {
-        return ApiResponse.ok(FileResponse.of(queries.live(new FileId(id), caller.userId())));
+        return ApiResponse.ok(FileResponse.of(queries.live(new FileId(id), caller.actor())));
     }
 
     @RequestMapping(path = "/{id}/download", method = {RequestMethod.GET, RequestMethod.HEAD})
     public void download(Caller caller, @PathVariable String id, @RequestParam(required = false) Integer version,
                          HttpServletRequest request, HttpServletResponse response) throws IOException {
         FileId fileId = new FileId(id);
-        FileView file = queries.live(fileId, caller.userId());
+        FileView file = queries.live(fileId, caller.actor());
         BlobId blobId = file.blobId();
         MediaType mediaType = file.mediaType();
         Instant modified = file.contentUpdatedAt();
         if (version != null && version != file.version()) {
-            FileVersionView old = queries.version(fileId, version, caller.userId())
+            FileVersionView old = queries.version(fileId, version, caller.actor())
                     .orElseThrow(() -> new UnknownVersionException("file " + id + " has no version " + version));
             blobId = old.blobId();
             mediaType = old.mediaType();
@@ -132,7 +132,8 @@ public class FileController {
     public ApiResponse<FileResponse> addVersion(Caller caller, @PathVariable String id, HttpServletRequest request)
             throws IOException {
         FileId fileId = new FileId(id);
-        FileView current = queries.live(fileId, caller.userId());
+        FileView current = queries.live(fileId, caller.actor());
+        FileQueries.requireRole(current, caller.actor(), io.filestore.command.api.Role.EDITOR);
         ExpectedState expected = IfMatch.parse(request.getHeader(HttpHeaders.IF_MATCH));
         if (expected != null && !expected.matches(current.version(), current.blobId())) {
             throw new VersionConflictException(current.version(), current.blobId()); // fail before reading content
@@ -144,16 +145,16 @@ public class FileController {
                 newName != null ? newName : current.name());
         long sequence = (Long) commands.sendAndWait(new AddFileVersionCommand(fileId,
                 new BlobId(upload.blob().sha256()), upload.blob().size(), mediaType, newName, input.patch(),
-                input.changeLog(), caller.userId(), expected));
+                input.changeLog(), caller.actor(), expected));
         queries.awaitSequence(fileId, sequence);
-        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.userId())));
+        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.actor())));
     }
 
     @GetMapping("/{id}/versions")
     public ApiResponse<Map<String, Object>> versions(Caller caller, @PathVariable String id) {
         FileId fileId = new FileId(id);
-        FileView file = queries.live(fileId, caller.userId());
-        List<VersionResponse> versions = queries.versions(fileId, caller.userId()).stream()
+        FileView file = queries.live(fileId, caller.actor());
+        List<VersionResponse> versions = queries.versions(fileId, caller.actor()).stream()
                 .map(VersionResponse::of).toList();
         return ApiResponse.ok(Map.of("fileId", fileId.value(), "currentVersion", file.version(),
                 "versions", versions));
@@ -163,17 +164,17 @@ public class FileController {
     public ApiResponse<FileResponse> restoreVersion(Caller caller, @PathVariable String id, @PathVariable int version,
                                                     HttpServletRequest request) {
         FileId fileId = new FileId(id);
-        queries.live(fileId, caller.userId());
+        FileQueries.requireRole(queries.live(fileId, caller.actor()), caller.actor(), io.filestore.command.api.Role.EDITOR);
         ExpectedState expected = IfMatch.parse(request.getHeader(HttpHeaders.IF_MATCH));
         long sequence = (Long) commands.sendAndWait(
-                new RestoreFileVersionCommand(fileId, version, null, caller.userId(), expected));
+                new RestoreFileVersionCommand(fileId, version, null, caller.actor(), expected));
         queries.awaitSequence(fileId, sequence);
-        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.userId())));
+        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.actor())));
     }
 
     @GetMapping("/{id}/metadata")
     public ApiResponse<Map<String, Object>> metadata(Caller caller, @PathVariable String id) {
-        FileView file = queries.live(new FileId(id), caller.userId());
+        FileView file = queries.live(new FileId(id), caller.actor());
         FileResponse response = FileResponse.of(file);
         return ApiResponse.ok(Map.of("fileId", file.fileId().value(), "name", file.name().value(),
                 "mimeType", file.mediaType().value(), "metadata", response.metadata()));
@@ -184,26 +185,26 @@ public class FileController {
                                                     @RequestBody(required = false) MetadataInput input,
                                                     HttpServletRequest request) {
         FileId fileId = new FileId(id);
-        queries.live(fileId, caller.userId());
+        FileQueries.requireRole(queries.live(fileId, caller.actor()), caller.actor(), io.filestore.command.api.Role.EDITOR);
         if (input == null) {
             throw new BadRequestException("body", "a JSON object with the metadata to merge is required");
         }
         ExpectedState expected = IfMatch.parse(request.getHeader(HttpHeaders.IF_MATCH));
         FileName name = input.name() != null ? new FileName(input.name()) : null;
         long sequence = (Long) commands.sendAndWait(
-                new UpdateFileMetadataCommand(fileId, name, input.patch(), caller.userId(), expected));
+                new UpdateFileMetadataCommand(fileId, name, input.patch(), caller.actor(), expected));
         queries.awaitSequence(fileId, sequence);
-        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.userId())));
+        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.actor())));
     }
 
     @DeleteMapping("/{id}")
     public ApiResponse<FileResponse> delete(Caller caller, @PathVariable String id, HttpServletRequest request) {
         FileId fileId = new FileId(id);
-        queries.live(fileId, caller.userId());
+        FileQueries.requireRole(queries.live(fileId, caller.actor()), caller.actor(), io.filestore.command.api.Role.ADMIN);
         ExpectedState expected = IfMatch.parse(request.getHeader(HttpHeaders.IF_MATCH));
-        long sequence = (Long) commands.sendAndWait(new DeleteFileCommand(fileId, caller.userId(), expected));
+        long sequence = (Long) commands.sendAndWait(new DeleteFileCommand(fileId, caller.actor(), expected));
         queries.awaitSequence(fileId, sequence);
-        return ApiResponse.ok(FileResponse.of(queries.trashed(fileId, caller.userId())));
+        return ApiResponse.ok(FileResponse.of(queries.trashed(fileId, caller.actor())));
     }
 
     static void checkPaging(int limit, int offset) {

@@ -3,7 +3,7 @@ package io.filestore.api.files;
 import io.filestore.api.config.FilestoreProperties;
 import io.filestore.command.api.FileId;
 import io.filestore.command.api.UnknownFileException;
-import io.filestore.command.api.UserId;
+import io.filestore.command.api.Actor;
 import io.filestore.query.metadata.api.FilePage;
 import io.filestore.query.metadata.api.FileVersionView;
 import io.filestore.query.metadata.api.FileView;
@@ -41,35 +41,50 @@ public class FileQueries {
         this.properties = properties;
     }
 
-    public FileView live(FileId fileId, UserId caller) {
+    public FileView live(FileId fileId, Actor caller) {
         return join(queries.query(new FindFileQuery(fileId, caller), ResponseTypes.optionalInstanceOf(FileView.class)))
                 .orElseThrow(() -> new UnknownFileException("no file " + fileId));
     }
 
-    public Optional<FileView> findLive(FileId fileId, UserId caller) {
+    /** Fails with 403 when the caller may read the file but lacks {@code needed} (the aggregate decides finally). */
+    public static void requireRole(FileView file, Actor caller, io.filestore.command.api.Role needed) {
+        io.filestore.command.api.Role role = file.permissions().roleOf(caller, java.time.Instant.now())
+                .orElseThrow(() -> new UnknownFileException("no file " + file.fileId()));
+        if (!role.allows(needed)) {
+            throw new io.filestore.command.api.InsufficientPermissionException(
+                    "this needs the " + needed.name().toLowerCase() + " role on the file");
+        }
+    }
+
+    public Optional<FileView> findLive(FileId fileId, Actor caller) {
         return join(queries.query(new FindFileQuery(fileId, caller), ResponseTypes.optionalInstanceOf(FileView.class)));
     }
 
-    public FileView trashed(FileId fileId, UserId caller) {
+    public FileView trashed(FileId fileId, Actor caller) {
         return join(queries.query(new FindTrashedFileQuery(fileId, caller),
                 ResponseTypes.optionalInstanceOf(FileView.class)))
                 .orElseThrow(() -> new UnknownFileException("no file " + fileId + " in the trash"));
     }
 
-    public FilePage list(UserId caller, int offset, int limit) {
+    public FilePage list(Actor caller, int offset, int limit) {
         return join(queries.query(new ListFilesQuery(caller, offset, limit), FilePage.class));
     }
 
-    public FilePage trash(UserId caller, int offset, int limit) {
+    public FilePage trash(Actor caller, int offset, int limit) {
         return join(queries.query(new ListTrashQuery(caller, offset, limit), FilePage.class));
     }
 
-    public List<FileVersionView> versions(FileId fileId, UserId caller) {
+    public FilePage sharedWith(Actor caller, int offset, int limit) {
+        return join(queries.query(new io.filestore.query.metadata.api.ListSharedWithQuery(caller, offset, limit),
+                FilePage.class));
+    }
+
+    public List<FileVersionView> versions(FileId fileId, Actor caller) {
         return join(queries.query(new ListVersionsQuery(fileId, caller),
                 ResponseTypes.multipleInstancesOf(FileVersionView.class)));
     }
 
-    public Optional<FileVersionView> version(FileId fileId, int version, UserId caller) {
+    public Optional<FileVersionView> version(FileId fileId, int version, Actor caller) {
         return join(queries.query(new FindVersionQuery(fileId, version, caller),
                 ResponseTypes.optionalInstanceOf(FileVersionView.class)));
     }

@@ -11,14 +11,35 @@ import java.util.Map;
  */
 public record FileResponse(String fileId, String name, long size, String mimeType, Instant uploadedAt,
                            Instant createdAt, Instant updatedAt, int version, String checksum,
-                           MetadataResponse metadata, String owner, String url, Instant deletedAt) {
+                           MetadataResponse metadata, String owner, String url, Instant deletedAt,
+                           PermissionsResponse permissions) {
+
+    /**
+     * Who may do what (the seed's shape plus {@code admin}): principals as {@code user:<id>} / {@code group:<name>};
+     * {@code read} holds everyone who may read, {@code write} those who may also write, {@code admin} those who
+     * may also share. Expired shares are left out.
+     */
+    public record PermissionsResponse(String owner, List<String> read, List<String> write, List<String> admin) {
+
+        static PermissionsResponse of(io.filestore.command.api.FilePermissions permissions) {
+            Instant now = Instant.now();
+            List<io.filestore.command.api.Grant> active = permissions.grants().stream()
+                    .filter(g -> g.activeAt(now)).toList();
+            return new PermissionsResponse(permissions.owner().value(),
+                    active.stream().map(g -> g.grantee().value()).distinct().toList(),
+                    active.stream().filter(g -> g.role().allows(io.filestore.command.api.Role.EDITOR))
+                            .map(g -> g.grantee().value()).distinct().toList(),
+                    active.stream().filter(g -> g.role().allows(io.filestore.command.api.Role.ADMIN))
+                            .map(g -> g.grantee().value()).distinct().toList());
+        }
+    }
 
     /** The user-editable metadata. */
     public record MetadataResponse(String description, List<String> tags, String folder,
                                    Map<String, String> attributes) {
     }
 
-    static FileResponse of(FileView view) {
+    public static FileResponse of(FileView view) {
         return new FileResponse(view.fileId().value(), view.name().value(), view.size(), view.mediaType().value(),
                 view.contentUpdatedAt(), view.createdAt(), view.updatedAt(), view.version(),
                 view.blobId().checksum(),
@@ -26,6 +47,7 @@ public record FileResponse(String fileId, String name, long size, String mimeTyp
                         view.metadata().folder(), view.metadata().attributes()),
                 view.owner().value(),
                 "/api/files/" + view.fileId().value() + "/download",
-                view.deletedAt());
+                view.deletedAt(),
+                PermissionsResponse.of(view.permissions()));
     }
 }

@@ -32,23 +32,23 @@ public class TrashController {
     public ApiResponse<Map<String, Object>> list(Caller caller, @RequestParam(defaultValue = "20") int limit,
                                                  @RequestParam(defaultValue = "0") int offset) {
         FileController.checkPaging(limit, offset);
-        return ApiResponse.ok(FileController.pageBody(queries.trash(caller.userId(), offset, limit), limit, offset));
+        return ApiResponse.ok(FileController.pageBody(queries.trash(caller.actor(), offset, limit), limit, offset));
     }
 
     @PostMapping("/{id}/restore")
     public ApiResponse<FileResponse> restore(Caller caller, @PathVariable String id) {
         FileId fileId = new FileId(id);
-        queries.trashed(fileId, caller.userId());
-        long sequence = (Long) commands.sendAndWait(new RestoreFileFromTrashCommand(fileId, caller.userId()));
+        queries.trashed(fileId, caller.actor());
+        long sequence = (Long) commands.sendAndWait(new RestoreFileFromTrashCommand(fileId, caller.actor()));
         queries.awaitSequence(fileId, sequence);
-        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.userId())));
+        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.actor())));
     }
 
     @DeleteMapping("/{id}")
     public ApiResponse<Map<String, Object>> purge(Caller caller, @PathVariable String id) {
         FileId fileId = new FileId(id);
-        queries.trashed(fileId, caller.userId());
-        commands.sendAndWait(new PurgeFileCommand(fileId, caller.userId(), false));
+        queries.trashed(fileId, caller.actor());
+        commands.sendAndWait(new PurgeFileCommand(fileId, caller.actor(), false));
         queries.awaitGone(fileId);
         return ApiResponse.ok(Map.of("fileId", fileId.value(), "purged", true));
     }

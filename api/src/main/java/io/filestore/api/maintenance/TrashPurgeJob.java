@@ -49,7 +49,7 @@ public class TrashPurgeJob {
             int before = purged;
             for (FileId fileId : expired) {
                 try {
-                    commands.sendAndWait(new PurgeFileCommand(fileId, SYSTEM, true));
+                    commands.sendAndWait(new PurgeFileCommand(fileId, io.filestore.command.api.Actor.user(SYSTEM), true));
                     purged++;
                 } catch (RuntimeException e) {
                     log.warn("could not purge {}: {}", fileId, e.toString());

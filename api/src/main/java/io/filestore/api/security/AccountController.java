@@ -129,11 +129,30 @@ public class AccountController {
         return ApiResponse.ok(Map.of("userId", userId.value(), "passwordChanged", true));
     }
 
+    /** Body of a group membership change. */
+    public record Groups(java.util.Set<String> groups) {
+    }
+
+    @org.springframework.web.bind.annotation.PutMapping("/api/admin/users/{id}/groups")
+    public ApiResponse<Map<String, Object>> setGroups(Caller caller, @PathVariable String id,
+                                                      @RequestBody(required = false) Groups body) {
+        UserId userId = existing(id);
+        if (body == null || body.groups() == null) {
+            throw new BadRequestException("groups", "groups (a list of names) is required");
+        }
+        commands.sendAndWait(new io.filestore.command.api.SetUserGroupsCommand(userId, body.groups(), caller.userId()));
+        await(() -> accounts.user(userId).map(u -> u.groups().equals(java.util.Set.copyOf(body.groups()))).orElse(false));
+        Map<String, Object> answer = describe(accounts.user(userId).orElseThrow());
+        answer.put("groups", new java.util.TreeSet<>(accounts.user(userId).orElseThrow().groups()));
+        return ApiResponse.ok(answer);
+    }
+
     @GetMapping("/api/me")
     public ApiResponse<Map<String, Object>> me(Caller caller) {
         Map<String, Object> me = new LinkedHashMap<>();
         me.put("userId", caller.userId().value());
         me.put("systemAdmin", caller.systemAdmin());
+        me.put("groups", new java.util.TreeSet<>(caller.groups()));
         accounts.user(caller.userId()).ifPresent(u -> me.put("displayName", u.displayName()));
         return ApiResponse.ok(me);
     }

@@ -77,7 +77,7 @@ public class Accounts {
         synchronized (verified) {
             Long until = verified.get(cacheKey);
             if (until != null && until - now > 0) {
-                return Optional.of(new Caller(user.get().userId(), user.get().systemAdmin()));
+                return Optional.of(new Caller(user.get().userId(), user.get().systemAdmin(), user.get().groups()));
             }
         }
         if (!encoder.matches(password, user.get().passwordHash().value())) {
@@ -86,7 +86,7 @@ public class Accounts {
         synchronized (verified) {
             verified.put(cacheKey, now + properties.credentialCacheTtl().toNanos());
         }
-        return Optional.of(new Caller(user.get().userId(), user.get().systemAdmin()));
+        return Optional.of(new Caller(user.get().userId(), user.get().systemAdmin(), user.get().groups()));
     }
 
     /** The caller for a personal API token, if it is known, unexpired, unrevoked and its user enabled. */
@@ -100,7 +100,7 @@ public class Accounts {
             return Optional.empty();
         }
         return user(record.get().userId()).filter(u -> !u.disabled())
-                .map(u -> new Caller(u.userId(), u.systemAdmin()));
+                .map(u -> new Caller(u.userId(), u.systemAdmin(), u.groups()));
     }
 
     /** A trusted gateway's user: accepted as is, unless a disabled account of that name exists. */
@@ -111,7 +111,8 @@ public class Accounts {
             if (user.isPresent() && user.get().disabled()) {
                 return Optional.empty();
             }
-            return Optional.of(new Caller(userId, user.map(UserView::systemAdmin).orElse(false)));
+            return Optional.of(new Caller(userId, user.map(UserView::systemAdmin).orElse(false),
+                    user.map(UserView::groups).orElse(java.util.Set.of())));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

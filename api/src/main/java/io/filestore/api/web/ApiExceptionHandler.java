@@ -75,6 +75,12 @@ public class ApiExceptionHandler {
         if (e instanceof io.filestore.api.security.AccountConflictException) {
             return problem(HttpStatus.CONFLICT, e.getMessage(), request, null);
         }
+        if (e instanceof io.filestore.command.api.InsufficientPermissionException) {
+            return problem(HttpStatus.FORBIDDEN, e.getMessage(), request, null);
+        }
+        if (e instanceof io.filestore.command.api.UnknownShareException) {
+            return problem(HttpStatus.NOT_FOUND, e.getMessage(), request, null);
+        }
         if (e instanceof UnknownVersionException) {
             return problem(HttpStatus.NOT_FOUND, e.getMessage(), request, null);
         }
@@ -170,14 +176,20 @@ public class ApiExceptionHandler {
 
     static ResponseEntity<ProblemDetail> problem(HttpStatusCode status, String detail, HttpServletRequest request,
                                                  Throwable logged) {
+        String path = redacted(request.getRequestURI());
         if (logged != null) {
-            log.error("{} {} failed: {}", request.getMethod(), request.getRequestURI(), logged.toString(), logged);
+            log.error("{} {} failed: {}", request.getMethod(), path, logged.toString(), logged);
         }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setInstance(URI.create(request.getRequestURI()));
+        problem.setInstance(URI.create(path));
         problem.setProperty("success", false);
         problem.setProperty("error", detail);
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    /** Public-link paths carry a secret token: it never goes into a log line or an answer. */
+    static String redacted(String path) {
+        return path.replaceAll("^/s/[^/]+", "/s/{token}");
     }
 
     private static Throwable rootCause(Throwable e) {

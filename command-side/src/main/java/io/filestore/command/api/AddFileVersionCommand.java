@@ -4,6 +4,6 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Adds new content as the next version; name and metadata patch are optional (null keeps them). */
 public record AddFileVersionCommand(@TargetAggregateIdentifier FileId fileId, BlobId blobId, long size, MediaType mediaType,
-                                    FileName name, MetadataPatch metadata, String changeLog, UserId by,
+                                    FileName name, MetadataPatch metadata, String changeLog, Actor by,
                                     ExpectedState expected) {
 }

@@ -3,5 +3,5 @@ package io.filestore.command.api;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Brings a trashed file back. */
-public record RestoreFileFromTrashCommand(@TargetAggregateIdentifier FileId fileId, UserId by) {
+public record RestoreFileFromTrashCommand(@TargetAggregateIdentifier FileId fileId, Actor by) {
 }

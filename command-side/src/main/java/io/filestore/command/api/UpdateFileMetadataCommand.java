@@ -3,6 +3,6 @@ package io.filestore.command.api;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 /** Renames the file and/or merges a metadata patch; content and version stay. */
-public record UpdateFileMetadataCommand(@TargetAggregateIdentifier FileId fileId, FileName name, MetadataPatch patch, UserId by,
+public record UpdateFileMetadataCommand(@TargetAggregateIdentifier FileId fileId, FileName name, MetadataPatch patch, Actor by,
                                         ExpectedState expected) {
 }

@@ -5,7 +5,12 @@ import io.filestore.command.api.FileId;
 import io.filestore.command.api.FileMetadataUpdatedEvent;
 import io.filestore.command.api.FilePurgedEvent;
 import io.filestore.command.api.FileRestoredFromTrashEvent;
+import io.filestore.command.api.FilePermissions;
+import io.filestore.command.api.FileSharedEvent;
 import io.filestore.command.api.FileUploadedEvent;
+import io.filestore.command.api.PublicLinkCreatedEvent;
+import io.filestore.command.api.ShareRevokedEvent;
+import java.util.List;
 import io.filestore.command.api.FileVersionAddedEvent;
 import io.filestore.command.api.FileVersionRestoredEvent;
 import io.filestore.query.metadata.api.FileVersionView;
@@ -42,7 +47,8 @@ public class FileMetadataProjection {
     @EventHandler
     void on(FileUploadedEvent event, @SequenceNumber long seq, @Timestamp Instant at) {
         repository.insertFile(new FileView(event.fileId(), event.owner(), event.name(), event.mediaType(),
-                event.size(), event.blobId(), 1, event.metadata(), at, at, at, null, seq));
+                event.size(), event.blobId(), 1, event.metadata(), at, at, at, null, seq,
+                new FilePermissions(event.owner(), List.of())));
         repository.insertVersion(new FileVersionView(event.fileId(), 1, event.blobId(), event.size(),
                 event.mediaType(), at, event.owner(), null, null));
         signalAfterCommit(event.fileId());
@@ -88,6 +94,26 @@ public class FileMetadataProjection {
     @EventHandler
     void on(FilePurgedEvent event) {
         repository.purge(event.fileId());
+        signalAfterCommit(event.fileId());
+    }
+
+    @EventHandler
+    void on(FileSharedEvent event, @SequenceNumber long seq) {
+        repository.insertAccess(event.fileId(), event.shareId(), event.grantee(), event.role(), event.expiresAt());
+        repository.touch(event.fileId(), seq);
+        signalAfterCommit(event.fileId());
+    }
+
+    @EventHandler
+    void on(PublicLinkCreatedEvent event, @SequenceNumber long seq) {
+        repository.touch(event.fileId(), seq);
+        signalAfterCommit(event.fileId());
+    }
+
+    @EventHandler
+    void on(ShareRevokedEvent event, @SequenceNumber long seq) {
+        repository.deleteAccess(event.fileId(), event.shareId());
+        repository.touch(event.fileId(), seq);
         signalAfterCommit(event.fileId());
     }
 

@@ -1,6 +1,9 @@
 package io.filestore.query.metadata;
 
+import io.filestore.command.api.Actor;
 import io.filestore.command.api.BlobId;
+import io.filestore.query.metadata.api.ListSharedWithQuery;
+import java.time.Instant;
 import io.filestore.command.api.FileId;
 import io.filestore.query.metadata.api.ExpiredTrashQuery;
 import io.filestore.query.metadata.api.FilePage;
@@ -19,7 +22,10 @@ import java.util.Optional;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.stereotype.Component;
 
-/** Answers metadata queries; only files the caller owns are visible (others look like missing files). */
+/**
+ * Answers metadata queries. A file is visible to its owner, to principals it is shared with (until the share
+ * expires) and to system administrators; to anyone else it looks like a missing file.
+ */
 @Component
 public class FileMetadataQueryHandler {
 
@@ -32,23 +38,23 @@ public class FileMetadataQueryHandler {
     @QueryHandler
     public Optional<FileView> handle(FindFileQuery query) {
         return repository.findFile(query.fileId())
-                .filter(file -> !file.deleted() && file.owner().equals(query.caller()));
+                .filter(file -> !file.deleted() && readable(file, query.caller()));
     }
 
     @QueryHandler
     public Optional<FileView> handle(FindTrashedFileQuery query) {
         return repository.findFile(query.fileId())
-                .filter(file -> file.deleted() && file.owner().equals(query.caller()));
+                .filter(file -> file.deleted() && readable(file, query.caller()));
     }
 
     @QueryHandler
     public FilePage handle(ListFilesQuery query) {
-        return repository.listLive(query.caller(), query.offset(), query.limit());
+        return repository.listLive(query.caller().userId(), query.offset(), query.limit());
     }
 
     @QueryHandler
     public FilePage handle(ListTrashQuery query) {
-        return repository.listTrash(query.caller(), query.offset(), query.limit());
+        return repository.listTrash(query.caller().userId(), query.offset(), query.limit());
     }
 
     @QueryHandler
@@ -64,6 +70,15 @@ public class FileMetadataQueryHandler {
         return handle(new ListVersionsQuery(query.fileId(), query.caller())).stream()
                 .filter(v -> v.version() == query.version())
                 .findFirst();
+    }
+
+    @QueryHandler
+    public FilePage handle(ListSharedWithQuery query) {
+        return repository.listSharedWith(query.caller().grantees(), query.offset(), query.limit());
+    }
+
+    private static boolean readable(FileView file, Actor caller) {
+        return file.permissions().roleOf(caller, Instant.now()).isPresent();
     }
 
     @QueryHandler

@@ -4,6 +4,10 @@ import io.filestore.command.api.BlobId;
 import io.filestore.command.api.FileId;
 import io.filestore.command.api.FileMetadata;
 import io.filestore.command.api.FileName;
+import io.filestore.command.api.FilePermissions;
+import io.filestore.command.api.Grant;
+import io.filestore.command.api.Grantee;
+import io.filestore.command.api.Role;
 import io.filestore.command.api.MediaType;
 import io.filestore.command.api.UserId;
 import io.filestore.query.metadata.api.FilePage;
@@ -108,6 +112,7 @@ public class FileMetadataRepository {
     }
 
     void purge(FileId fileId) {
+        jdbc.sql("DELETE FROM file_access WHERE file_id = :id").param("id", uuid(fileId)).update();
         jdbc.sql("DELETE FROM file_version_view WHERE file_id = :id").param("id", uuid(fileId)).update();
         jdbc.sql("DELETE FROM file_view WHERE file_id = :id").param("id", uuid(fileId)).update();
     }
@@ -128,7 +133,55 @@ public class FileMetadataRepository {
     }
 
     void deleteAll() {
-        jdbc.sql("TRUNCATE file_version_view, file_view").update();
+        jdbc.sql("TRUNCATE file_version_view, file_view, file_access").update();
+    }
+
+    void insertAccess(FileId fileId, String shareId, Grantee grantee, Role role, Instant expiresAt) {
+        jdbc.sql("""
+                INSERT INTO file_access (file_id, share_id, grantee, role, expires_at)
+                VALUES (:id, :share, :grantee, :role, :expires) ON CONFLICT (file_id, share_id) DO NOTHING
+                """)
+                .param("id", uuid(fileId)).param("share", shareId).param("grantee", grantee.value())
+                .param("role", role.name()).param("expires", expiresAt == null ? null : Timestamp.from(expiresAt))
+                .update();
+    }
+
+    /** Records that the view reflects {@code seq} for an event that changes nothing else in {@code file_view}. */
+    void touch(FileId fileId, long seq) {
+        jdbc.sql("UPDATE file_view SET aggregate_seq = :seq WHERE file_id = :id AND aggregate_seq < :seq")
+                .param("id", uuid(fileId)).param("seq", seq).update();
+    }
+
+    void deleteAccess(FileId fileId, String shareId) {
+        jdbc.sql("DELETE FROM file_access WHERE file_id = :id AND share_id = :share")
+                .param("id", uuid(fileId)).param("share", shareId).update();
+    }
+
+    List<Grant> grants(FileId fileId) {
+        return jdbc.sql("SELECT share_id, grantee, role, expires_at FROM file_access WHERE file_id = :id "
+                        + "ORDER BY share_id")
+                .param("id", uuid(fileId))
+                .query((rs, n) -> new Grant(rs.getString(1), new Grantee(rs.getString(2)), Role.valueOf(rs.getString(3)),
+                        rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant()))
+                .list();
+    }
+
+    FilePage listSharedWith(java.util.Set<String> grantees, int offset, int limit) {
+        String where = "FROM file_view f WHERE f.deleted_at IS NULL AND EXISTS (SELECT 1 FROM file_access a "
+                + "WHERE a.file_id = f.file_id AND a.grantee IN (:grantees) AND (a.expires_at IS NULL OR a.expires_at > now()))";
+        List<FileView> files = jdbc.sql("SELECT " + FILE_COLUMNS.replace("file_id,", "f.file_id,") + " " + where
+                        + " ORDER BY f.updated_at DESC, f.file_id DESC OFFSET :offset LIMIT :limit")
+                .param("grantees", List.copyOf(grantees)).param("offset", offset).param("limit", limit)
+                .query(this::mapFile).list();
+        long total = jdbc.sql("SELECT count(*) " + where).param("grantees", List.copyOf(grantees))
+                .query(Long.class).single();
+        return new FilePage(files.stream().map(this::withPermissions).toList(), total);
+    }
+
+    FileView withPermissions(FileView file) {
+        return new FileView(file.fileId(), file.owner(), file.name(), file.mediaType(), file.size(), file.blobId(),
+                file.version(), file.metadata(), file.createdAt(), file.updatedAt(), file.contentUpdatedAt(),
+                file.deletedAt(), file.sequence(), new FilePermissions(file.owner(), grants(file.fileId())));
     }
 
     /** The sequence number the view of {@code fileId} reflects, or -1 when there is no view (yet, or any more). */
@@ -142,7 +195,8 @@ public class FileMetadataRepository {
         return jdbc.sql("SELECT " + FILE_COLUMNS + " FROM file_view WHERE file_id = :id")
                 .param("id", uuid(fileId))
                 .query(this::mapFile)
-                .optional();
+                .optional()
+                .map(this::withPermissions);
     }
 
     FilePage listLive(UserId owner, int offset, int limit) {
@@ -214,7 +268,8 @@ public class FileMetadataRepository {
                 instant(rs, "updated_at"),
                 instant(rs, "content_updated_at"),
                 instant(rs, "deleted_at"),
-                rs.getLong("aggregate_seq"));
+                rs.getLong("aggregate_seq"),
+                new FilePermissions(new UserId(rs.getString("owner_id")), List.of()));
     }
 
     private FileVersionView mapVersion(ResultSet rs, int row) throws SQLException {

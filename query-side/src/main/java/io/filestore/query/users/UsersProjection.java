@@ -5,6 +5,7 @@ import io.filestore.command.api.ApiTokenRevokedEvent;
 import io.filestore.command.api.UserCreatedEvent;
 import io.filestore.command.api.UserDisabledEvent;
 import io.filestore.command.api.UserEnabledEvent;
+import io.filestore.command.api.UserGroupsSetEvent;
 import io.filestore.command.api.UserPasswordSetEvent;
 import java.time.Instant;
 import org.axonframework.config.ProcessingGroup;
@@ -45,6 +46,11 @@ public class UsersProjection {
     @EventHandler
     void on(UserEnabledEvent event, @SequenceNumber long seq) {
         repository.setDisabled(event.userId(), false, seq);
+    }
+
+    @EventHandler
+    void on(UserGroupsSetEvent event, @SequenceNumber long seq) {
+        repository.setGroups(event.userId(), event.groups(), seq);
     }
 
     @EventHandler

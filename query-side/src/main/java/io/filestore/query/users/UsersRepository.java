@@ -40,6 +40,12 @@ public class UsersRepository {
                 .param("id", userId.value()).param("hash", hash.value()).param("seq", seq).update();
     }
 
+    void setGroups(UserId userId, java.util.Set<String> groups, long seq) {
+        jdbc.sql("UPDATE user_view SET groups = :groups, aggregate_seq = :seq WHERE user_id = :id AND aggregate_seq < :seq")
+                .param("id", userId.value()).param("groups", String.join(",", new java.util.TreeSet<>(groups)))
+                .param("seq", seq).update();
+    }
+
     void setDisabled(UserId userId, boolean disabled, long seq) {
         jdbc.sql("UPDATE user_view SET disabled = :disabled, aggregate_seq = :seq "
                         + "WHERE user_id = :id AND aggregate_seq < :seq")
@@ -100,7 +106,9 @@ public class UsersRepository {
     private UserView mapUser(ResultSet rs, int row) throws SQLException {
         return new UserView(new UserId(rs.getString("user_id")), rs.getString("display_name"),
                 new PasswordHash(rs.getString("password_hash")), rs.getBoolean("system_admin"),
-                rs.getBoolean("disabled"), rs.getTimestamp("created_at").toInstant(), rs.getLong("aggregate_seq"));
+                rs.getBoolean("disabled"), rs.getTimestamp("created_at").toInstant(), rs.getLong("aggregate_seq"),
+                rs.getString("groups").isEmpty() ? java.util.Set.of()
+                        : java.util.Set.of(rs.getString("groups").split(",")));
     }
 
     private ApiTokenView mapToken(ResultSet rs, int row) throws SQLException {

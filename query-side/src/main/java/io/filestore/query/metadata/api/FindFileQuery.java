@@ -1,8 +1,8 @@
 package io.filestore.query.metadata.api;
 
 import io.filestore.command.api.FileId;
-import io.filestore.command.api.UserId;
+import io.filestore.command.api.Actor;
 
 /** A live (not trashed) file the caller may read. Answers {@code Optional<FileView>}. */
-public record FindFileQuery(FileId fileId, UserId caller) {
+public record FindFileQuery(FileId fileId, Actor caller) {
 }

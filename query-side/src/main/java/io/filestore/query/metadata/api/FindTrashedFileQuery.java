@@ -1,8 +1,8 @@
 package io.filestore.query.metadata.api;
 
 import io.filestore.command.api.FileId;
-import io.filestore.command.api.UserId;
+import io.filestore.command.api.Actor;
 
 /** A trashed file of the caller. Answers {@code Optional<FileView>}. */
-public record FindTrashedFileQuery(FileId fileId, UserId caller) {
+public record FindTrashedFileQuery(FileId fileId, Actor caller) {
 }

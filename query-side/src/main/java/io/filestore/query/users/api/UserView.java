@@ -6,5 +6,6 @@ import java.time.Instant;
 
 /** A user account as authentication and administration read it. The hash never leaves the service. */
 public record UserView(UserId userId, String displayName, PasswordHash passwordHash, boolean systemAdmin,
-                       boolean disabled, Instant createdAt, long sequence) {
+                       boolean disabled, Instant createdAt, long sequence,
+                       java.util.Set<String> groups) {
 }

@@ -1,0 +1,176 @@
+package io.filestore.api.share;
+
+import io.filestore.api.config.FilestoreProperties;
+import io.filestore.api.download.DownloadResponder;
+import io.filestore.api.download.DownloadTarget;
+import io.filestore.api.files.FileQueries;
+import io.filestore.api.security.Accounts;
+import io.filestore.api.web.ApiResponse;
+import io.filestore.blob.BlobStore;
+import io.filestore.blob.ReadableBlob;
+import io.filestore.command.api.Actor;
+import io.filestore.command.api.UserId;
+import io.filestore.query.metadata.api.FileView;
+import io.filestore.query.shares.api.FindPublicLinkQuery;
+import io.filestore.query.shares.api.ShareView;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Public links, no account needed: {@code GET /s/{token}} describes the file, {@code GET /s/{token}/download}
+ * streams it (with ranges). A password goes in the {@code X-Share-Password} header or a {@code password} form field
+ * ({@code POST}); wrong passwords are rate limited. A link stops working at its expiry instant, when revoked, when
+ * its file is deleted, and when its download limit is used up (a download counts when it starts at byte 0).
+ */
+@RestController
+public class PublicLinkController {
+
+    static final String PASSWORD_HEADER = "X-Share-Password";
+    private static final Actor SYSTEM = new Actor(new UserId("system"), Set.of(), true);
+
+    private final QueryGateway queries;
+    private final FileQueries files;
+    private final BlobStore blobs;
+    private final LinkUsage usage;
+    private final PasswordAttempts attempts;
+    private final DownloadResponder downloads;
+    private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+
+    public PublicLinkController(QueryGateway queries, FileQueries files, BlobStore blobs, LinkUsage usage,
+                                PasswordAttempts attempts, FilestoreProperties properties) {
+        this.queries = queries;
+        this.files = files;
+        this.blobs = blobs;
+        this.usage = usage;
+        this.attempts = attempts;
+        this.downloads = new DownloadResponder((int) properties.download().bufferSize().toBytes(),
+                properties.download().sendfile(), "private, no-store");
+    }
+
+    @RequestMapping(path = "/s/{token}", method = {RequestMethod.GET, RequestMethod.POST})
+    public ResponseEntity<?> describe(@PathVariable String token, HttpServletRequest request) {
+        Resolved resolved = resolve(token, request);
+        if (resolved.refusal != null) {
+            return resolved.refusal;
+        }
+        FileView file = resolved.file;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", file.name().value());
+        body.put("size", file.size());
+        body.put("mimeType", file.mediaType().value());
+        body.put("checksum", file.blobId().checksum());
+        body.put("updatedAt", file.contentUpdatedAt());
+        body.put("expiresAt", resolved.link.expiresAt());
+        body.put("passwordProtected", resolved.link.passwordHash() != null);
+        if (resolved.link.maxDownloads() != null) {
+            body.put("downloadsRemaining", Math.max(0, resolved.link.maxDownloads() - usage.count(resolved.link.shareId())));
+        }
+        body.put("url", "/s/" + token + "/download");
+        return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "private, no-store").body(ApiResponse.ok(body));
+    }
+
+    @RequestMapping(path = "/s/{token}/download", method = {RequestMethod.GET, RequestMethod.HEAD, RequestMethod.POST})
+    public ResponseEntity<?> download(@PathVariable String token, HttpServletRequest request,
+                                      HttpServletResponse response) throws IOException {
+        Resolved resolved = resolve(token, request);
+        if (resolved.refusal != null) {
+            return resolved.refusal;
+        }
+        String range = request.getHeader(HttpHeaders.RANGE);
+        boolean counts = !request.getMethod().equals("HEAD") && (range == null || range.replace(" ", "").startsWith("bytes=0-"));
+        if (counts && !usage.tryConsume(resolved.link.shareId(), resolved.link.maxDownloads())) {
+            return refuse(HttpStatus.GONE, "this link's download limit is used up", request);
+        }
+        FileView file = resolved.file;
+        ReadableBlob blob = blobs.open(file.blobId().sha256());
+        HttpServletRequest asGet = !request.getMethod().equals("POST") ? request
+                : new jakarta.servlet.http.HttpServletRequestWrapper(request) {
+                    @Override
+                    public String getMethod() {
+                        return "GET"; // a form post with the password downloads like a GET
+                    }
+                };
+        downloads.respond(asGet, response, new DownloadTarget(blob.path(), blob.size(), file.blobId().sha256(),
+                file.contentUpdatedAt(), file.mediaType().value(), file.name().value()));
+        return null;
+    }
+
+    private record Resolved(ShareView link, FileView file, ResponseEntity<ProblemDetail> refusal) {
+    }
+
+    private Resolved resolve(String token, HttpServletRequest request) {
+        if (token.length() < 20 || token.length() > 100) {
+            return new Resolved(null, null, refuse(HttpStatus.NOT_FOUND, "no such link", request));
+        }
+        Optional<ShareView> found = queries.query(new FindPublicLinkQuery(Accounts.hashToken(token)),
+                ResponseTypes.optionalInstanceOf(ShareView.class)).join();
+        if (found.isEmpty()) {
+            return new Resolved(null, null, refuse(HttpStatus.NOT_FOUND, "no such link", request));
+        }
+        ShareView link = found.get();
+        if (link.expiredAt(Instant.now())) {
+            return new Resolved(null, null, refuse(HttpStatus.GONE, "this link has expired", request));
+        }
+        Optional<FileView> file = files.findLive(link.fileId(), SYSTEM);
+        if (file.isEmpty()) {
+            return new Resolved(null, null, refuse(HttpStatus.NOT_FOUND, "no such link", request));
+        }
+        if (link.passwordHash() != null) {
+            String address = request.getRemoteAddr();
+            long wait = attempts.retryAfter(link.shareId(), address);
+            if (wait > 0) {
+                ResponseEntity<ProblemDetail> limited = refuse(HttpStatus.TOO_MANY_REQUESTS,
+                        "too many wrong passwords; try again later", request);
+                return new Resolved(null, null, ResponseEntity.status(limited.getStatusCode())
+                        .headers(limited.getHeaders()).header(HttpHeaders.RETRY_AFTER, String.valueOf(wait))
+                        .body(limited.getBody()));
+            }
+            String password = request.getHeader(PASSWORD_HEADER);
+            if (password == null && request.getMethod().equals("POST")) {
+                password = request.getParameter("password");
+            }
+            if (password == null) {
+                return new Resolved(null, null, challenge("this link needs a password", request));
+            }
+            if (!encoder.matches(password, link.passwordHash().value())) {
+                attempts.failed(link.shareId(), address);
+                return new Resolved(null, null, challenge("wrong password", request));
+            }
+        }
+        return new Resolved(link, file.get(), null);
+    }
+
+    private static ResponseEntity<ProblemDetail> challenge(String detail, HttpServletRequest request) {
+        ResponseEntity<ProblemDetail> problem = refuse(HttpStatus.UNAUTHORIZED, detail, request);
+        return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders())
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Share-Password realm=\"public link\"")
+                .body(problem.getBody());
+    }
+
+    private static ResponseEntity<ProblemDetail> refuse(HttpStatus status, String detail, HttpServletRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setInstance(java.net.URI.create("/s/"));
+        problem.setProperty("success", false);
+        problem.setProperty("error", detail);
+        return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store").body(problem);
+    }
+}

@@ -1,0 +1,286 @@
+package io.filestore.api.share;
+
+import io.filestore.api.files.FileQueries;
+import io.filestore.api.security.Accounts;
+import io.filestore.api.web.ApiResponse;
+import io.filestore.api.web.BadRequestException;
+import io.filestore.api.web.Caller;
+import io.filestore.command.api.CreatePublicLinkCommand;
+import io.filestore.command.api.FileId;
+import io.filestore.command.api.Grantee;
+import io.filestore.command.api.PasswordHash;
+import io.filestore.command.api.RevokeShareCommand;
+import io.filestore.command.api.Role;
+import io.filestore.command.api.ShareFileCommand;
+import io.filestore.command.api.UnknownShareException;
+import io.filestore.command.api.UserId;
+import io.filestore.query.metadata.api.FilePage;
+import io.filestore.query.metadata.api.FileView;
+import io.filestore.query.shares.api.ListFileSharesQuery;
+import io.filestore.query.shares.api.ListOutgoingSharesQuery;
+import io.filestore.query.shares.api.ShareView;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Sharing: with a user or group in a role, or as a public link (optional expiry, password, download limit).
+ * Sharing and revoking need the admin role on the file; a share works until its expiry instant and stops at once
+ * when revoked.
+ */
+@RestController
+public class ShareController {
+
+    static final int MAX_PASSWORD = 200;
+
+    private final CommandGateway commands;
+    private final QueryGateway queryGateway;
+    private final FileQueries files;
+    private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+
+    public ShareController(CommandGateway commands, QueryGateway queryGateway, FileQueries files) {
+        this.commands = commands;
+        this.queryGateway = queryGateway;
+        this.files = files;
+    }
+
+    /**
+     * Body of {@code POST /api/files/{id}/share}: {@code userId} or {@code groupId} (or {@code grantee} as
+     * {@code user:<id>} / {@code group:<name>}) with a {@code role} (viewer, editor, admin); or {@code public: true}
+     * for a link with optional {@code password} and {@code maxDownloads}. {@code expiresAt} (ISO instant) or
+     * {@code expiresInSeconds} optional for both.
+     */
+    public record ShareRequest(String userId, String groupId, String grantee, String role, Boolean isPublic,
+                               String password, Integer maxDownloads, String expiresAt, Long expiresInSeconds) {
+    }
+
+    @PostMapping("/api/files/{id}/share")
+    public ResponseEntity<ApiResponse<Map<String, Object>>> share(Caller caller, @PathVariable String id,
+                                                                 @RequestBody(required = false) Map<String, Object> raw) {
+        if (raw == null) {
+            throw new BadRequestException("body", "a JSON object describing the share is required");
+        }
+        ShareRequest body = parse(raw);
+        FileId fileId = new FileId(id);
+        FileView file = files.live(fileId, caller.actor());
+        FileQueries.requireRole(file, caller.actor(), Role.ADMIN);
+        Instant expiresAt = expiry(body);
+        String shareId = Accounts.randomString(12);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("shareId", shareId);
+        answer.put("fileId", fileId.value());
+        if (Boolean.TRUE.equals(body.isPublic())) {
+            String token = Accounts.randomString(32);
+            PasswordHash password = null;
+            if (body.password() != null) {
+                if (body.password().isEmpty() || body.password().length() > MAX_PASSWORD) {
+                    throw new BadRequestException("password", "password must be 1-" + MAX_PASSWORD + " characters");
+                }
+                password = new PasswordHash(encoder.encode(body.password()));
+            }
+            long seq = (Long) commands.sendAndWait(new CreatePublicLinkCommand(fileId, shareId,
+                    Accounts.hashToken(token), password, expiresAt, body.maxDownloads(), caller.actor()));
+            files.awaitSequence(fileId, seq);
+            await(() -> shares(fileId).stream().anyMatch(s -> s.shareId().equals(shareId)));
+            answer.put("type", "link");
+            answer.put("permissions", List.of("read"));
+            answer.put("url", "/s/" + token);
+            answer.put("token", token);
+            answer.put("passwordProtected", password != null);
+            answer.put("maxDownloads", body.maxDownloads());
+        } else {
+            Grantee grantee = grantee(body);
+            Role role = role(body.role());
+            long seq = (Long) commands.sendAndWait(new ShareFileCommand(fileId, shareId, grantee, role, expiresAt,
+                    caller.actor()));
+            files.awaitSequence(fileId, seq);
+            await(() -> shares(fileId).stream().anyMatch(s -> s.shareId().equals(shareId)));
+            answer.put("type", grantee.value().startsWith("group:") ? "group" : "user");
+            answer.put("grantee", grantee.value());
+            answer.put("role", role.name().toLowerCase(Locale.ROOT));
+            answer.put("permissions", permissionsOf(role));
+        }
+        answer.put("expiresAt", expiresAt);
+        answer.put("createdAt", Instant.now());
+        return ResponseEntity.status(HttpStatus.CREATED).body(ApiResponse.ok(answer));
+    }
+
+    @GetMapping("/api/files/{id}/shares")
+    public ApiResponse<List<Map<String, Object>>> fileShares(Caller caller, @PathVariable String id) {
+        FileId fileId = new FileId(id);
+        FileQueries.requireRole(files.live(fileId, caller.actor()), caller.actor(), Role.ADMIN);
+        return ApiResponse.ok(shares(fileId).stream().map(ShareController::describe).toList());
+    }
+
+    @DeleteMapping("/api/files/{id}/share/{shareId}")
+    public ApiResponse<Map<String, Object>> revoke(Caller caller, @PathVariable String id,
+                                                   @PathVariable String shareId) {
+        FileId fileId = new FileId(id);
+        FileQueries.requireRole(files.live(fileId, caller.actor()), caller.actor(), Role.ADMIN);
+        if (shares(fileId).stream().noneMatch(s -> s.shareId().equals(shareId))) {
+            throw new UnknownShareException("file " + id + " has no share " + shareId);
+        }
+        long seq = (Long) commands.sendAndWait(new RevokeShareCommand(fileId, shareId, caller.actor()));
+        files.awaitSequence(fileId, seq);
+        await(() -> shares(fileId).stream().noneMatch(s -> s.shareId().equals(shareId)));
+        return ApiResponse.ok(Map.of("shareId", shareId, "fileId", fileId.value(), "revoked", true));
+    }
+
+    @GetMapping("/api/files/shared")
+    public ApiResponse<Map<String, Object>> shared(Caller caller, @RequestParam(defaultValue = "in") String direction,
+                                                   @RequestParam(defaultValue = "20") int limit,
+                                                   @RequestParam(defaultValue = "0") int offset) {
+        if (limit < 1 || limit > 100) {
+            throw new BadRequestException("limit", "limit must be between 1 and 100");
+        }
+        if (offset < 0 || offset > 100_000) {
+            throw new BadRequestException("offset", "offset must be between 0 and 100000");
+        }
+        if (direction.equals("out")) {
+            List<ShareView> outgoing = queryGateway.query(new ListOutgoingSharesQuery(caller.userId(), offset, limit),
+                    ResponseTypes.multipleInstancesOf(ShareView.class)).join();
+            return ApiResponse.ok(Map.of("shares", outgoing.stream().map(ShareController::describe).toList(),
+                    "pagination", Map.of("offset", offset, "limit", limit)));
+        }
+        if (!direction.equals("in")) {
+            throw new BadRequestException("direction", "direction must be in or out");
+        }
+        FilePage page = files.sharedWith(caller.actor(), offset, limit);
+        List<io.filestore.api.files.FileResponse> shared = page.files().stream()
+                .map(io.filestore.api.files.FileResponse::of).toList();
+        return ApiResponse.ok(Map.of("files", shared,
+                "pagination", Map.of("offset", offset, "limit", limit, "total", page.total(),
+                        "hasMore", offset + page.files().size() < page.total())));
+    }
+
+    private List<ShareView> shares(FileId fileId) {
+        return queryGateway.query(new ListFileSharesQuery(fileId), ResponseTypes.multipleInstancesOf(ShareView.class))
+                .join();
+    }
+
+    static Map<String, Object> describe(ShareView share) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("shareId", share.shareId());
+        map.put("fileId", share.fileId().value());
+        map.put("type", share.link() ? "link" : share.grantee().value().startsWith("group:") ? "group" : "user");
+        if (share.link()) {
+            map.put("permissions", List.of("read"));
+            map.put("passwordProtected", share.passwordHash() != null);
+            map.put("maxDownloads", share.maxDownloads());
+        } else {
+            map.put("grantee", share.grantee().value());
+            map.put("role", share.role().name().toLowerCase(Locale.ROOT));
+            map.put("permissions", permissionsOf(share.role()));
+        }
+        map.put("expiresAt", share.expiresAt());
+        map.put("expired", share.expiredAt(Instant.now()));
+        map.put("createdAt", share.createdAt());
+        map.put("createdBy", share.createdBy().value());
+        return map;
+    }
+
+    private static List<String> permissionsOf(Role role) {
+        return switch (role) {
+            case VIEWER -> List.of("read");
+            case EDITOR -> List.of("read", "write");
+            case ADMIN -> List.of("read", "write", "share");
+        };
+    }
+
+    private static ShareRequest parse(Map<String, Object> raw) {
+        try {
+            return new ShareRequest(str(raw, "userId"), str(raw, "groupId"), str(raw, "grantee"), str(raw, "role"),
+                    raw.get("public") instanceof Boolean b ? b : null, str(raw, "password"),
+                    raw.get("maxDownloads") == null ? null : ((Number) raw.get("maxDownloads")).intValue(),
+                    str(raw, "expiresAt"),
+                    raw.get("expiresInSeconds") == null ? null : ((Number) raw.get("expiresInSeconds")).longValue());
+        } catch (ClassCastException e) {
+            throw new BadRequestException("body", "a share field has the wrong type");
+        }
+    }
+
+    private static String str(Map<String, Object> raw, String key) {
+        Object value = raw.get(key);
+        if (value != null && !(value instanceof String)) {
+            throw new BadRequestException(key, key + " must be a string");
+        }
+        return (String) value;
+    }
+
+    private static Grantee grantee(ShareRequest body) {
+        int given = (body.userId() != null ? 1 : 0) + (body.groupId() != null ? 1 : 0) + (body.grantee() != null ? 1 : 0);
+        if (given != 1) {
+            throw new BadRequestException("userId", "give exactly one of userId, groupId, grantee (or public: true)");
+        }
+        if (body.userId() != null) {
+            return Grantee.user(new UserId(body.userId()));
+        }
+        if (body.groupId() != null) {
+            return new Grantee("group:" + body.groupId());
+        }
+        return new Grantee(body.grantee());
+    }
+
+    private static Role role(String role) {
+        if (role == null) {
+            return Role.VIEWER;
+        }
+        return switch (role.toLowerCase(Locale.ROOT)) {
+            case "viewer", "read" -> Role.VIEWER;
+            case "editor", "write" -> Role.EDITOR;
+            case "admin" -> Role.ADMIN;
+            default -> throw new BadRequestException("role", "role must be viewer, editor or admin");
+        };
+    }
+
+    private static Instant expiry(ShareRequest body) {
+        if (body.expiresAt() != null && body.expiresInSeconds() != null) {
+            throw new BadRequestException("expiresAt", "give expiresAt or expiresInSeconds, not both");
+        }
+        if (body.expiresInSeconds() != null) {
+            if (body.expiresInSeconds() < 1) {
+                throw new BadRequestException("expiresInSeconds", "expiresInSeconds must be positive");
+            }
+            return Instant.now().plus(Duration.ofSeconds(body.expiresInSeconds()));
+        }
+        if (body.expiresAt() != null) {
+            try {
+                return Instant.parse(body.expiresAt());
+            } catch (DateTimeParseException e) {
+                throw new BadRequestException("expiresAt", "expiresAt must be an ISO-8601 instant");
+            }
+        }
+        return null;
+    }
+
+    private static void await(BooleanSupplier visible) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!visible.getAsBoolean() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

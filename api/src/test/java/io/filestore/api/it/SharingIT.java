@@ -1,0 +1,154 @@
+package io.filestore.api.it;
+
+import static io.filestore.api.it.Api.data;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Sharing with users, public links, revocation and expiry, over HTTP. */
+class SharingIT {
+
+    private final Api owner = Api.newUser();
+    private final Api friend = Api.newUser();
+
+    private String share(String fileId, String json) {
+        HttpResponse<String> shared = owner.postJson("/api/files/" + fileId + "/share", json);
+        assertThat(shared.statusCode()).as(shared.body()).isEqualTo(201);
+        return data(shared).get("shareId").asString();
+    }
+
+    private HttpResponse<String> publicGet(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(owner.app.uri(path));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return owner.send(request.GET().build());
+    }
+
+    @Test
+    void sharedFileAppearsForTheGranteeAndRevocationIsImmediate() {
+        String id = owner.upload("shared.txt", "for a friend".getBytes(StandardCharsets.UTF_8));
+        String shareId = share(id, "{\"userId\":\"" + friend.user + "\",\"role\":\"viewer\"}");
+
+        assertThat(friend.get("/api/files/" + id + "/download").body()).isEqualTo("for a friend");
+        assertThat(data(friend.get("/api/files/shared")).get("files").toString()).contains(id);
+        JsonNode outgoing = data(owner.get("/api/files/shared?direction=out")).get("shares");
+        assertThat(outgoing.toString()).contains(shareId).contains("user:" + friend.user);
+        JsonNode permissions = data(owner.get("/api/files/" + id)).get("permissions");
+        assertThat(permissions.get("owner").asString()).isEqualTo(owner.user);
+        assertThat(permissions.get("read").toString()).contains("user:" + friend.user);
+        assertThat(permissions.get("write").toString()).doesNotContain(friend.user);
+
+        assertThat(owner.delete("/api/files/" + id + "/share/" + shareId).statusCode()).isEqualTo(200);
+
+        assertThat(friend.get("/api/files/" + id).statusCode()).isEqualTo(404);
+        assertThat(friend.get("/api/files/" + id + "/download").statusCode()).isEqualTo(404);
+        assertThat(data(friend.get("/api/files/shared")).get("files").toString()).doesNotContain(id);
+    }
+
+    @Test
+    void shareStopsWorkingAtItsExpiryInstant() throws InterruptedException {
+        String id = owner.upload("brief.txt", "short lived".getBytes(StandardCharsets.UTF_8));
+        share(id, "{\"userId\":\"" + friend.user + "\",\"role\":\"editor\",\"expiresInSeconds\":3}");
+
+        assertThat(friend.get("/api/files/" + id).statusCode()).isEqualTo(200);
+        Thread.sleep(3500);
+
+        assertThat(friend.get("/api/files/" + id).statusCode()).isEqualTo(404);
+        assertThat(friend.send(friend.request("/api/files/" + id).header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString("late edit")).build()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void rejectsInvalidShareRequests() {
+        String id = owner.upload("v.txt", "x".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(owner.postJson("/api/files/" + id + "/share", "{\"userId\":\"a\",\"role\":\"god\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(owner.postJson("/api/files/" + id + "/share", "{\"role\":\"viewer\"}").statusCode()).isEqualTo(400);
+        assertThat(owner.postJson("/api/files/" + id + "/share",
+                "{\"userId\":\"a\",\"expiresAt\":\"2001-01-01T00:00:00Z\"}").statusCode()).isEqualTo(400);
+        assertThat(owner.postJson("/api/files/" + id + "/share", "{\"userId\":\"" + owner.user + "\"}").statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void publicLinkWithPasswordCountsDownloadsUpToItsLimit() {
+        byte[] content = "public content 0123456789".getBytes(StandardCharsets.UTF_8);
+        String id = owner.upload("public.txt", content);
+        HttpResponse<String> created = owner.postJson("/api/files/" + id + "/share",
+                "{\"public\":true,\"password\":\"open sesame\",\"maxDownloads\":2}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String url = data(created).get("url").asString();
+        String token = data(created).get("token").asString();
+        assertThat(token.length()).as("at least 128 bits of randomness").isGreaterThanOrEqualTo(22);
+
+        assertThat(publicGet(url).statusCode()).isEqualTo(401);
+        assertThat(publicGet(url, "X-Share-Password", "wrong").statusCode()).isEqualTo(401);
+        HttpResponse<String> meta = publicGet(url, "X-Share-Password", "open sesame");
+        assertThat(meta.statusCode()).isEqualTo(200);
+        assertThat(data(meta).get("name").asString()).isEqualTo("public.txt");
+        assertThat(data(meta).get("downloadsRemaining").asInt()).isEqualTo(2);
+
+        HttpResponse<String> range = publicGet(url + "/download", "X-Share-Password", "open sesame",
+                "Range", "bytes=7-13");
+        assertThat(range.statusCode()).isEqualTo(206);
+        assertThat(range.body()).isEqualTo("content");
+        assertThat(publicGet(url + "/download", "X-Share-Password", "open sesame").body())
+                .isEqualTo(new String(content, StandardCharsets.UTF_8));
+        HttpResponse<String> form = owner.send(HttpRequest.newBuilder(owner.app.uri(url + "/download"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("password=open+sesame")).build());
+        assertThat(form.statusCode()).isEqualTo(200);
+        assertThat(publicGet(url + "/download", "X-Share-Password", "open sesame").statusCode())
+                .as("the limit of 2 downloads is used up").isEqualTo(410);
+        assertThat(owner.app.log).content().as("the link's token never reaches the log").doesNotContain(token);
+    }
+
+    @Test
+    void wrongPasswordsAreRateLimitedPerLink() {
+        String id = owner.upload("guarded.txt", "x".getBytes(StandardCharsets.UTF_8));
+        String url = data(owner.postJson("/api/files/" + id + "/share", "{\"public\":true,\"password\":\"right one\"}"))
+                .get("url").asString();
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(publicGet(url, "X-Share-Password", "guess " + i).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> limited = publicGet(url, "X-Share-Password", "right one");
+
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
+    void expiredRevokedAndDeletedLinksStopWorking() throws InterruptedException {
+        String id = owner.upload("temp.txt", "y".getBytes(StandardCharsets.UTF_8));
+        long created = System.nanoTime();
+        String expiring = data(owner.postJson("/api/files/" + id + "/share", "{\"public\":true,\"expiresInSeconds\":6}"))
+                .get("url").asString();
+        assertThat(publicGet(expiring + "/download").statusCode()).isEqualTo(200);
+        HttpResponse<String> revocable = owner.postJson("/api/files/" + id + "/share", "{\"public\":true}");
+        String revocableUrl = data(revocable).get("url").asString();
+        String revocableId = data(revocable).get("shareId").asString();
+        String goneId = owner.upload("gone.txt", "z".getBytes(StandardCharsets.UTF_8));
+        String deletedUrl = data(owner.postJson("/api/files/" + goneId + "/share", "{\"public\":true}"))
+                .get("url").asString();
+        assertThat(publicGet(revocableUrl).statusCode()).isEqualTo(200);
+        assertThat(publicGet(deletedUrl).statusCode()).isEqualTo(200);
+
+        owner.delete("/api/files/" + id + "/share/" + revocableId);
+        owner.delete("/api/files/" + goneId);
+        long waited = (System.nanoTime() - created) / 1_000_000;
+        Thread.sleep(Math.max(0, 6500 - waited));
+
+        assertThat(publicGet(expiring + "/download").statusCode()).isEqualTo(410);
+        assertThat(publicGet(revocableUrl).statusCode()).isEqualTo(404);
+        assertThat(publicGet(deletedUrl).statusCode()).isEqualTo(404);
+        assertThat(publicGet("/s/" + UUID.randomUUID().toString().replace("-", "")).statusCode()).isEqualTo(404);
+    }
+}

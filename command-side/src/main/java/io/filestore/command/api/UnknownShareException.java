@@ -1,0 +1,9 @@
+package io.filestore.command.api;
+
+/** The file has no such (unrevoked) share. */
+public class UnknownShareException extends RuntimeException {
+
+    public UnknownShareException(String message) {
+        super(message);
+    }
+}
