@@ -17,18 +17,20 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates a request from its {@code Authorization} header ({@code Basic} user:password, or {@code Bearer}
- * personal API token) or, only when {@code filestore.security.trusted-header} is set, from that gateway header.
+ * personal API token, or an identity provider's JWT when that mode is configured) or, only when {@code filestore.security.trusted-header} is set, from that gateway header.
  * Credentials that are present but wrong are refused with 401 at once; a request without any goes on
  * unauthenticated and the authorization rules decide.
  */
 class CredentialsFilter extends OncePerRequestFilter {
 
     private final Accounts accounts;
+    private final JwtCallers jwts;
     private final SecurityProperties properties;
     private final ProblemResponses problems;
 
-    CredentialsFilter(Accounts accounts, SecurityProperties properties, ProblemResponses problems) {
+    CredentialsFilter(Accounts accounts, JwtCallers jwts, SecurityProperties properties, ProblemResponses problems) {
         this.accounts = accounts;
+        this.jwts = jwts;
         this.properties = properties;
         this.problems = problems;
     }
@@ -71,7 +73,8 @@ class CredentialsFilter extends OncePerRequestFilter {
         String scheme = authorization.substring(0, space);
         String value = authorization.substring(space + 1).trim();
         if (scheme.equalsIgnoreCase("Bearer")) {
-            return accounts.byToken(value);
+            return value.startsWith(Accounts.TOKEN_PREFIX) || !jwts.enabled() ? accounts.byToken(value)
+                    : jwts.byJwt(value);
         }
         if (scheme.equalsIgnoreCase("Basic")) {
             String decoded;

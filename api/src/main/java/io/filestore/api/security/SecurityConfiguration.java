@@ -16,7 +16,8 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 public class SecurityConfiguration {
 
     @Bean
-    public SecurityFilterChain filterChain(HttpSecurity http, Accounts accounts, SecurityProperties properties,
+    public SecurityFilterChain filterChain(HttpSecurity http, Accounts accounts, JwtCallers jwts,
+                                           SecurityProperties properties,
                                            ProblemResponses problems) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -25,7 +26,7 @@ public class SecurityConfiguration {
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
                 .anonymous(anonymous -> anonymous.disable())
-                .addFilterBefore(new CredentialsFilter(accounts, properties, problems), BasicAuthenticationFilter.class)
+                .addFilterBefore(new CredentialsFilter(accounts, jwts, properties, problems), BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(rules -> rules
                         .requestMatchers("/health", "/actuator/health", "/actuator/health/**", "/s/**", "/error")
                         .permitAll()

@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adminPassword       its password; empty means one is generated and printed once on the console
  * @param credentialCacheTtl  how long a verified password is remembered (bcrypt is deliberately slow)
  * @param tokenMaxLifetime    the longest lifetime an API token may be given
+ * @param jwt                 an external identity provider whose JWT access tokens are accepted as Bearer tokens
  */
 @ConfigurationProperties("filestore.security")
 public record SecurityProperties(
@@ -21,7 +22,24 @@ public record SecurityProperties(
         @DefaultValue("admin") String adminUser,
         @DefaultValue("") String adminPassword,
         @DefaultValue("60s") Duration credentialCacheTtl,
-        @DefaultValue("365d") Duration tokenMaxLifetime) {
+        @DefaultValue("365d") Duration tokenMaxLifetime,
+        @DefaultValue Jwt jwt) {
+
+    /**
+     * {@code filestore.security.jwt.*}: OIDC/JWT resource-server mode, off unless {@code jwk-set-uri} or
+     * {@code public-key-location} is set. The user id is taken from {@code user-claim}; a token whose
+     * {@code roles-claim} (a list or a space-separated string) holds {@code admin-role} is a system administrator,
+     * and {@code groups-claim} supplies group memberships.
+     */
+    public record Jwt(@DefaultValue("") String jwkSetUri, @DefaultValue("") String publicKeyLocation,
+                      @DefaultValue("") String issuer, @DefaultValue("") String audience,
+                      @DefaultValue("sub") String userClaim, @DefaultValue("roles") String rolesClaim,
+                      @DefaultValue("filestore-admin") String adminRole, @DefaultValue("groups") String groupsClaim) {
+
+        public boolean enabled() {
+            return !jwkSetUri.isBlank() || !publicKeyLocation.isBlank();
+        }
+    }
 
     public boolean trustsHeader() {
         return trustedHeader != null && !trustedHeader.isBlank();

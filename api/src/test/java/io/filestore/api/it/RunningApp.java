@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ import java.util.stream.Stream;
 final class RunningApp {
 
     static final String ADMIN_PASSWORD = "it-admin-password-7f3a";
+    static final String JWT_ISSUER = "https://idp.test.invalid";
+    static final java.security.KeyPair JWT_KEYS = rsaKeys();
     private static RunningApp instance;
 
     final URI base;
@@ -112,6 +115,13 @@ final class RunningApp {
         // The tests act as a trusted gateway for most users (X-User-Id), and log in for real where they test that.
         environment.put("FILESTORE_SECURITY_TRUSTED_HEADER", "X-User-Id");
         environment.put("FILESTORE_SECURITY_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        // An identity provider's signing key: the app trusts JWTs signed with it (issuer checked).
+        Path publicKey = target.resolve("it-jwt-public.pem");
+        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(JWT_KEYS.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        environment.put("FILESTORE_SECURITY_JWT_PUBLIC_KEY_LOCATION", publicKey.toString());
+        environment.put("FILESTORE_SECURITY_JWT_ISSUER", JWT_ISSUER);
         environment.put("FILESTORE_BLOB_STORE_GARBAGE_COLLECTION_INTERVAL", "3s");
         Path log = target.resolve("it-app.log");
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
@@ -148,6 +158,16 @@ final class RunningApp {
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static java.security.KeyPair rsaKeys() {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int freePort() throws IOException {
