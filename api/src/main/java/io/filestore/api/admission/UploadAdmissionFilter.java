@@ -116,6 +116,11 @@ public class UploadAdmissionFilter extends OncePerRequestFilter {
         return properties.maxConcurrent() - slots.availablePermits();
     }
 
+    /** Requests waiting for a slot now. */
+    public int waiting() {
+        return waiting.get();
+    }
+
     public long rejectedCount() {
         return rejected.get();
     }
