@@ -16,7 +16,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("filestore.upload-admission")
 public record AdmissionProperties(
-        @DefaultValue("64") int maxConcurrent,
+        @DefaultValue("16") int maxConcurrent,
         @DefaultValue("4096") int maxQueued,
         @DefaultValue("60s") Duration queueTimeout,
         @DefaultValue("5s") Duration retryAfter) {
