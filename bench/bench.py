@@ -9,6 +9,7 @@ bench/results/<timestamp>.json. Loopback only; every load run is bounded in time
 import argparse
 import datetime
 import json
+import re
 import os
 import shutil
 import signal
@@ -16,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -52,6 +54,13 @@ def children(pid):
         return []
 
 
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def wait_http(url, seconds, headers=None):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -59,6 +68,10 @@ def wait_http(url, seconds, headers=None):
             with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=2) as r:
                 if r.status < 500:
                     return
+        except urllib.error.HTTPError as e:
+            if e.code < 500:
+                return
+            time.sleep(0.5)
         except Exception:
             time.sleep(0.5)
     raise SystemExit(f"{url} did not answer within {seconds} s")
@@ -105,9 +118,10 @@ http {{
 }}
 """)
         subprocess.run(["nginx", "-c", self.conf, "-g", "daemon off;", "-t", "-q"], check=True)
-        self.proc = subprocess.Popen(["nginx", "-c", self.conf, "-g", "daemon off;"])
-        wait_http(f"http://127.0.0.1:{self.port}/", 20)
+        self.proc = subprocess.Popen(["nginx", "-c", self.conf, "-g", "daemon off;"], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.pid = self.proc.pid
+        wait_http(f"http://127.0.0.1:{self.port}/", 20)
 
     def pids(self):
         return [self.pid] + children(self.pid)
@@ -155,7 +169,8 @@ class Service:
                        "settings=profile")
         cmd += ["-jar", self.args.jar]
         self.log = open(os.path.join(self.args.work, "service.log"), "w")
-        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
         wait_http(f"http://127.0.0.1:{self.port}/health", 180)
 
     def pids(self):
@@ -249,7 +264,8 @@ def scenarios(args, files, ids):
         for c in conns:
             target = {(100 * MIB, 16): 0.6, (MIB, 64): 0.6, (MIB, 1000): 0.5}.get((size, c))
             p99 = {(MIB, 64): 2.0, (MIB, 1000): 3.0}.get((size, c))
-            s.append(dict(name=f"upload {label} c={c}", kind="upload", c=c, secs=secs, script="upload.lua",
+            s.append(dict(name=f"upload {label} c={c}", kind="upload", c=c, secs=args.huge if c >= 1000 else secs,
+                          script="upload.lua",
                           body=files[size], body_bytes=size,
                           nginx=("/up/bench.bin", {"BENCH_METHOD": "PUT"}),
                           service=(f"/api/files/upload?name=bench.bin", {"BENCH_METHOD": "PUT",
@@ -288,7 +304,8 @@ def main():
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--short", type=int, default=5, help="seconds per run of 1 MiB and metadata scenarios")
     p.add_argument("--long", type=int, default=12, help="seconds per run of 100 MiB scenarios")
-    p.add_argument("--only", default="", help="run only scenarios whose name contains this")
+    p.add_argument("--huge", type=int, default=20, help="seconds per run of the 1,000-connection scenario")
+    p.add_argument("--only", default="", help="run only scenarios whose name matches this regular expression")
     p.add_argument("--fsync", action="store_true", help="let the service fsync (nginx never does)")
     p.add_argument("--jfr", action="store_true", help="record the service with JFR into bench/work/service.jfr")
     p.add_argument("--heap", default="512m")
@@ -296,9 +313,11 @@ def main():
     p.add_argument("--java", default=os.environ.get("BENCH_JAVA", "java"))
     p.add_argument("--jar", default=os.path.join(REPO, "api", "target", "filestore.jar"))
     p.add_argument("--work", default=os.path.join(HERE, "work"))
-    p.add_argument("--nginx-port", type=int, default=18081)
-    p.add_argument("--service-port", type=int, default=18080)
+    p.add_argument("--nginx-port", type=int, default=0, help="0: a free port")
+    p.add_argument("--service-port", type=int, default=0, help="0: a free port")
     args = p.parse_args()
+    args.nginx_port = args.nginx_port or free_port()
+    args.service_port = args.service_port or free_port()
     os.makedirs(args.work, exist_ok=True)
 
     nginx = Nginx(args.work, args.nginx_port)
@@ -325,8 +344,8 @@ def main():
             api(args.service_port, "PUT", f"/api/files/upload?name=list{i}.txt", "bench", b"y" * 10,
                 {"Content-Type": "text/plain"})
 
-        runs = [s for s in scenarios(args, files, ids) if args.only in s["name"]]
-        meta = [s for s in metadata_scenarios(args, ids) if args.only in s["name"]]
+        runs = [s for s in scenarios(args, files, ids) if re.search(args.only, s["name"])]
+        meta = [s for s in metadata_scenarios(args, ids) if re.search(args.only, s["name"])]
         raw = {s["name"]: {"nginx": [], "service": []} for s in runs}
         raw_meta = {s["name"]: [] for s in meta}
         for rep in range(args.reps):

@@ -22,7 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code max-queued} wait (first come, first served) up to {@code queue-timeout}; any other is answered
  * 503 with {@code Retry-After} before a byte of its body is read, so overload never half-writes a file and
  * the memory, temp files, threads and database connections that uploads use stay bounded. Reads are not
- * affected: they never wait here.
+ * affected: they never wait here. A request gives its slot back as soon as its content is stored
+ * ({@link #releaseEarly()}); the command and the read-your-writes wait that follow need no slot.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 5)
@@ -71,10 +72,42 @@ public class UploadAdmissionFilter extends OncePerRequestFilter {
             reject(response);
             return;
         }
+        Slot slot = new Slot(slots);
+        request.setAttribute(Slot.ATTRIBUTE, slot);
         try {
             chain.doFilter(request, response);
         } finally {
-            slots.release();
+            slot.release();
+        }
+    }
+
+    /**
+     * Gives the current request's upload slot back before the request ends: called once the content is stored, so
+     * that waiting for the command and the view (mostly idle) does not hold back the next upload's streaming.
+     */
+    public static void releaseEarly() {
+        org.springframework.web.context.request.RequestAttributes attributes =
+                org.springframework.web.context.request.RequestContextHolder.getRequestAttributes();
+        if (attributes != null && attributes.getAttribute(Slot.ATTRIBUTE,
+                org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST) instanceof Slot slot) {
+            slot.release();
+        }
+    }
+
+    /** One admitted request's slot, released exactly once. */
+    static final class Slot {
+        static final String ATTRIBUTE = Slot.class.getName();
+        private final Semaphore slots;
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Slot(Semaphore slots) {
+            this.slots = slots;
+        }
+
+        void release() {
+            if (released.compareAndSet(false, true)) {
+                slots.release();
+            }
         }
     }
 

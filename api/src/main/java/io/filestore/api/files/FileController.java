@@ -132,6 +132,7 @@ public class FileController {
         FileName newName = input.name() != null ? new FileName(input.name()) : null;
         MediaType mediaType = mediaTypeFor(input.mimeType() != null ? input.mimeType() : upload.suppliedContentType(),
                 newName != null ? newName : current.name());
+        io.filestore.api.admission.UploadAdmissionFilter.releaseEarly();
         long sequence = (Long) commands.sendAndWait(new AddFileVersionCommand(fileId,
                 new BlobId(upload.blob().sha256()), upload.blob().size(), mediaType, newName, input.patch(),
                 input.changeLog(), caller.userId(), expected));

@@ -1,5 +1,6 @@
 package io.filestore.api.files;
 
+import io.filestore.api.admission.UploadAdmissionFilter;
 import io.filestore.api.web.BadRequestException;
 import io.filestore.blob.PutResult;
 import io.filestore.command.api.BlobId;
@@ -55,6 +56,7 @@ public class FileCreator {
 
     /** Sends the upload command for {@code fileId} and waits (bounded) until the owner's read shows the file. */
     public FileView create(FileId fileId, NewFile file, PutResult blob, UserId owner) {
+        UploadAdmissionFilter.releaseEarly();
         commands.sendAndWait(new UploadFileCommand(fileId, file.name(), file.mediaType(), blob.size(),
                 new BlobId(blob.sha256()), file.metadata(), owner));
         queries.awaitSequence(fileId, 0);
