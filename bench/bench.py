@@ -304,6 +304,7 @@ def main():
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--short", type=int, default=5, help="seconds per run of 1 MiB and metadata scenarios")
     p.add_argument("--long", type=int, default=12, help="seconds per run of 100 MiB scenarios")
+    p.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per scenario (service only)")
     p.add_argument("--huge", type=int, default=20, help="seconds per run of the 1,000-connection scenario")
     p.add_argument("--only", default="", help="run only scenarios whose name matches this regular expression")
     p.add_argument("--fsync", action="store_true", help="let the service fsync (nginx never does)")
@@ -346,6 +347,15 @@ def main():
 
         runs = [s for s in scenarios(args, files, ids) if re.search(args.only, s["name"])]
         meta = [s for s in metadata_scenarios(args, ids) if re.search(args.only, s["name"])]
+        log("warming up the service's JIT")
+        for s in runs:
+            if s["c"] <= 64 and s.get("body_bytes", 0) <= MIB:
+                path, env = s["service"]
+                env = dict(env, BENCH_BODY_FILE=s.get("body", ""))
+                wrk(f"http://127.0.0.1:{args.service_port}{path}", s["script"], min(s["c"], 16), args.warmup, env)
+        for s in meta:
+            wrk(f"http://127.0.0.1:{args.service_port}{s['path']}", s["script"], min(s["c"], 16), args.warmup,
+                s["env"])
         raw = {s["name"]: {"nginx": [], "service": []} for s in runs}
         raw_meta = {s["name"]: [] for s in meta}
         for rep in range(args.reps):
