@@ -13,14 +13,12 @@ import io.filestore.command.api.BlobId;
 import io.filestore.command.api.DeleteFileCommand;
 import io.filestore.command.api.ExpectedState;
 import io.filestore.command.api.FileId;
-import io.filestore.command.api.FileMetadata;
 import io.filestore.command.api.FileName;
 import io.filestore.command.api.InvalidValueException;
 import io.filestore.command.api.MediaType;
 import io.filestore.command.api.RestoreFileVersionCommand;
 import io.filestore.command.api.UnknownVersionException;
 import io.filestore.command.api.UpdateFileMetadataCommand;
-import io.filestore.command.api.UploadFileCommand;
 import io.filestore.command.api.VersionConflictException;
 import io.filestore.query.metadata.api.FilePage;
 import io.filestore.query.metadata.api.FileVersionView;
@@ -60,10 +58,12 @@ public class FileController {
     private final UploadReader uploads;
     private final BlobStore blobs;
     private final DownloadResponder downloads;
+    private final FileCreator creator;
 
     public FileController(CommandGateway commands, FileQueries queries, UploadReader uploads, BlobStore blobs,
-                          FilestoreProperties properties) {
+                          FilestoreProperties properties, FileCreator creator) {
         this.commands = commands;
+        this.creator = creator;
         this.queries = queries;
         this.uploads = uploads;
         this.blobs = blobs;
@@ -76,20 +76,10 @@ public class FileController {
             throws IOException {
         ReceivedUpload upload = uploads.read(request);
         MetadataInput input = upload.metadata();
-        String name = input.name() != null ? input.name() : upload.suppliedName();
-        if (name == null || name.isBlank()) {
-            throw new BadRequestException("name", "a file name is required: multipart filename, metadata.name, "
-                    + "?name=, X-File-Name or Content-Disposition");
-        }
-        FileName fileName = new FileName(name);
-        MediaType mediaType = mediaTypeFor(input.mimeType() != null ? input.mimeType() : upload.suppliedContentType(),
-                fileName);
-        FileMetadata metadata = FileMetadata.EMPTY.merge(input.patch());
+        FileCreator.NewFile file = creator.describe(input.name() != null ? input.name() : upload.suppliedName(),
+                input.mimeType() != null ? input.mimeType() : upload.suppliedContentType(), input);
         FileId fileId = FileId.random();
-        commands.sendAndWait(new UploadFileCommand(fileId, fileName, mediaType, upload.blob().size(),
-                new BlobId(upload.blob().sha256()), metadata, caller.userId()));
-        queries.awaitSequence(fileId, 0);
-        FileView view = queries.live(fileId, caller.actor());
+        FileView view = creator.create(fileId, file, upload.blob(), caller.userId());
         return ResponseEntity.created(URI.create("/api/files/" + fileId.value()))
                 .body(ApiResponse.ok(FileResponse.of(view)));
     }
@@ -143,6 +133,7 @@ public class FileController {
         FileName newName = input.name() != null ? new FileName(input.name()) : null;
         MediaType mediaType = mediaTypeFor(input.mimeType() != null ? input.mimeType() : upload.suppliedContentType(),
                 newName != null ? newName : current.name());
+        io.filestore.api.admission.UploadAdmissionFilter.releaseEarly();
         long sequence = (Long) commands.sendAndWait(new AddFileVersionCommand(fileId,
                 new BlobId(upload.blob().sha256()), upload.blob().size(), mediaType, newName, input.patch(),
                 input.changeLog(), caller.actor(), expected));

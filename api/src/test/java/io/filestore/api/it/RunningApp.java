@@ -34,12 +34,47 @@ final class RunningApp {
     final Path dataDir;
     private final Process process;
     final Path log;
+    private final String heap;
+    private final Map<String, String> extraEnv;
 
-    private RunningApp(URI base, Path dataDir, Process process, Path log) {
+    private RunningApp(URI base, Path dataDir, Process process, Path log, String heap, Map<String, String> extraEnv) {
         this.base = base;
         this.dataDir = dataDir;
         this.process = process;
         this.log = log;
+        this.heap = heap;
+        this.extraEnv = extraEnv;
+    }
+
+    /**
+     * A second instance for one test class (stopped by it): its own data directory {@code target/it-data-<name>},
+     * port and log, the given heap and extra environment, the same database and index prefix.
+     */
+    static RunningApp launch(String name, String heap, Map<String, String> extraEnv)
+            throws IOException, InterruptedException {
+        Path target = Paths.get("target").toAbsolutePath();
+        Path dataDir = target.resolve("it-data-" + name);
+        deleteTree(dataDir);
+        Files.createDirectories(dataDir);
+        return start(dataDir, target.resolve("it-app-" + name + ".log"), heap, extraEnv);
+    }
+
+    /** Stops this instance (SIGTERM, graceful) and waits for it to exit. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Kills this instance at once (SIGKILL), as a crash would. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** A new process on the same data directory (after {@link #stop()} or {@link #kill()}). */
+    RunningApp restart() throws IOException, InterruptedException {
+        return start(dataDir, log.resolveSibling(log.getFileName() + ".restarted"), heap, extraEnv);
     }
 
     static synchronized RunningApp get() {
@@ -88,16 +123,22 @@ final class RunningApp {
 
     private static RunningApp start() throws IOException, InterruptedException {
         Path target = Paths.get("target").toAbsolutePath();
+        Path dataDir = target.resolve("it-data");
+        deleteTree(dataDir);
+        Files.createDirectories(dataDir);
+        return start(dataDir, target.resolve("it-app.log"), "256m", Map.of());
+    }
+
+    private static RunningApp start(Path dataDir, Path log, String heap, Map<String, String> extraEnv)
+            throws IOException, InterruptedException {
+        Path target = Paths.get("target").toAbsolutePath();
         Path jar = target.resolve("filestore.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: end-to-end tests run after 'package' (mvn verify)");
         }
-        Path dataDir = target.resolve("it-data");
-        deleteTree(dataDir);
-        Files.createDirectories(dataDir);
         int port = freePort();
         String java = env("FILESTORE_TEST_JAVA", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = List.of(java, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString());
+        List<String> command = List.of(java, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString());
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = builder.environment();
         environment.put("SERVER_PORT", String.valueOf(port));
@@ -112,6 +153,7 @@ final class RunningApp {
         environment.put("FILESTORE_TRASH_RETENTION", "20s");
         environment.put("FILESTORE_TRASH_PURGE_INTERVAL", "2s");
         environment.put("FILESTORE_BLOB_STORE_GARBAGE_GRACE_PERIOD", "15s");
+        environment.put("FILESTORE_BLOB_STORE_GARBAGE_COLLECTION_INTERVAL", "3s");
         // The tests act as a trusted gateway for most users (X-User-Id), and log in for real where they test that.
         environment.put("FILESTORE_SECURITY_TRUSTED_HEADER", "X-User-Id");
         environment.put("FILESTORE_SECURITY_ADMIN_PASSWORD", ADMIN_PASSWORD);
@@ -122,8 +164,7 @@ final class RunningApp {
                 + "\n-----END PUBLIC KEY-----\n");
         environment.put("FILESTORE_SECURITY_JWT_PUBLIC_KEY_LOCATION", publicKey.toString());
         environment.put("FILESTORE_SECURITY_JWT_ISSUER", JWT_ISSUER);
-        environment.put("FILESTORE_BLOB_STORE_GARBAGE_COLLECTION_INTERVAL", "3s");
-        Path log = target.resolve("it-app.log");
+        environment.putAll(extraEnv);
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         Process process = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
@@ -139,7 +180,7 @@ final class RunningApp {
                 HttpResponse<String> health = client.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
-                    return new RunningApp(base, dataDir, process, log);
+                    return new RunningApp(base, dataDir, process, log, heap, extraEnv);
                 }
             } catch (IOException e) {
                 // not listening yet

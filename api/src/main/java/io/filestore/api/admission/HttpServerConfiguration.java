@@ -1,0 +1,18 @@
+package io.filestore.api.admission;
+
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Tomcat connector tuning from {@code filestore.http.*}. */
+@Configuration(proxyBeanMethods = false)
+public class HttpServerConfiguration {
+
+    @Bean
+    TomcatConnectorCustomizer socketBuffers(AdmissionProperties.HttpProperties http) {
+        return connector -> {
+            connector.setProperty("socket.appReadBufSize", String.valueOf(http.socketReadBuffer().toBytes()));
+            connector.setProperty("socket.appWriteBufSize", String.valueOf(http.socketWriteBuffer().toBytes()));
+        };
+    }
+}

@@ -1,0 +1,117 @@
+package io.filestore.api.tus;
+
+import io.filestore.command.api.FileId;
+import io.filestore.command.api.UserId;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One resumable upload as the service holds it in memory, mirrored in its state file. {@code offset} is the
+ * committed (durable) number of bytes; {@code received} also counts the bytes of a PATCH still in progress, for
+ * progress reports. Only the holder of the PATCH lock changes the content or the offset.
+ */
+final class TusUpload {
+
+    final String id;
+    final UserId owner;
+    /** The file this upload becomes, chosen at creation so that a retried completion cannot create two files. */
+    final FileId fileId;
+    final Map<String, String> metadata;
+    final Instant createdAt;
+    private volatile Long length;
+    private volatile long offset;
+    private volatile long received;
+    private volatile Instant expiresAt;
+    private volatile boolean finished;
+    private final AtomicBoolean busy = new AtomicBoolean();
+
+    TusUpload(String id, UserId owner, FileId fileId, Long length, Map<String, String> metadata, Instant createdAt,
+              Instant expiresAt, long offset, boolean finished) {
+        this.id = id;
+        this.owner = owner;
+        this.fileId = fileId;
+        this.length = length;
+        this.metadata = Map.copyOf(metadata);
+        this.createdAt = createdAt;
+        this.expiresAt = expiresAt;
+        this.offset = offset;
+        this.received = offset;
+        this.finished = finished;
+    }
+
+    /** The total size, or null while the client deferred it. */
+    Long length() {
+        return length;
+    }
+
+    void length(long length) {
+        this.length = length;
+    }
+
+    long offset() {
+        return offset;
+    }
+
+    void offset(long offset) {
+        this.offset = offset;
+        this.received = offset;
+    }
+
+    long received() {
+        return received;
+    }
+
+    void received(long received) {
+        this.received = received;
+    }
+
+    Instant expiresAt() {
+        return expiresAt;
+    }
+
+    void expiresAt(Instant expiresAt) {
+        this.expiresAt = expiresAt;
+    }
+
+    boolean finished() {
+        return finished;
+    }
+
+    void finish() {
+        this.finished = true;
+    }
+
+    /** Every byte arrived (the file may not be created yet). */
+    boolean complete() {
+        Long total = length;
+        return total != null && offset == total;
+    }
+
+    boolean expired(Instant now) {
+        return !expiresAt.isAfter(now);
+    }
+
+    /** Takes the exclusive right to change this upload; false when another request holds it. */
+    boolean tryLock() {
+        return busy.compareAndSet(false, true);
+    }
+
+    void unlock() {
+        busy.set(false);
+    }
+
+    boolean busy() {
+        return busy.get();
+    }
+
+    UploadInfo info() {
+        return new UploadInfo(1, id, owner.value(), fileId.value(), length, metadata, createdAt, expiresAt, offset,
+                finished);
+    }
+
+    /** The state file's JSON. */
+    record UploadInfo(int format, String id, String owner, String fileId, Long length, Map<String, String> metadata,
+                      Instant createdAt, Instant expiresAt, long offset, boolean finished) {
+    }
+}
