@@ -30,6 +30,9 @@ public class SecurityConfiguration {
                 .authorizeHttpRequests(rules -> rules
                         .requestMatchers("/health", "/actuator/health", "/actuator/health/**", "/s/**", "/error")
                         .permitAll()
+                        // tus discovery and browsers' CORS preflights carry no credentials
+                        .requestMatchers(org.springframework.http.HttpMethod.OPTIONS, "/api/uploads", "/api/uploads/**")
+                        .permitAll()
                         .requestMatchers("/api/admin/**", "/api/backup/**", "/api/backup", "/api/audit",
                                 "/api/audit/**", "/actuator/**")
                         .hasRole("ADMIN")
