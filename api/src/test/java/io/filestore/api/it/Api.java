@@ -21,10 +21,15 @@ final class Api {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    final RunningApp app = RunningApp.get();
+    final RunningApp app;
     final String user;
 
     Api(String user) {
+        this(RunningApp.get(), user);
+    }
+
+    Api(RunningApp app, String user) {
+        this.app = app;
         this.user = user;
     }
 

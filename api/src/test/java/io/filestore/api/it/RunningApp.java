@@ -12,6 +12,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -26,16 +27,21 @@ final class RunningApp {
 
     private static RunningApp instance;
 
+    /** The administrator of every test application ({@code filestore.admins}). */
+    static final String ADMIN = "it-admin";
+
     final URI base;
     final Path dataDir;
-    private final Process process;
+    private Process process;
     final Path log;
+    private final Map<String, String> environment;
 
-    private RunningApp(URI base, Path dataDir, Process process, Path log) {
+    private RunningApp(URI base, Path dataDir, Process process, Path log, Map<String, String> environment) {
         this.base = base;
         this.dataDir = dataDir;
         this.process = process;
         this.log = log;
+        this.environment = environment;
     }
 
     static synchronized RunningApp get() {
@@ -77,31 +83,73 @@ final class RunningApp {
 
     private static RunningApp start() throws IOException, InterruptedException {
         Path target = Paths.get("target").toAbsolutePath();
-        Path jar = target.resolve("filestore.jar");
+        Map<String, String> environment = new HashMap<>();
+        environment.put("FILESTORE_DB_URL", env("FILESTORE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/filestore_test"));
+        environment.put("FILESTORE_ELASTICSEARCH_INDEX_PREFIX", env("FILESTORE_TEST_INDEX_PREFIX", "filestore-test"));
+        // Small enough to test the limit by streaming, large enough for the 1 GiB round trip.
+        environment.put("FILESTORE_MAX_UPLOAD_SIZE", "1100MB");
+        environment.put("FILESTORE_TRASH_RETENTION", "20s");
+        environment.put("FILESTORE_TRASH_PURGE_INTERVAL", "2s");
+        environment.put("FILESTORE_ADMINS", ADMIN);
+        return launch(target.resolve("it-data"), target.resolve("it-app.log"), freePort(), environment, true);
+    }
+
+    /**
+     * A second application of its own (data directory {@code target/it-<name>}, log {@code target/it-<name>.log}),
+     * for tests that stop it or replace its database; {@code environment} overrides the defaults (database,
+     * index prefix, administrators). The caller stops it.
+     */
+    static RunningApp dedicated(String name, Map<String, String> environment) {
+        Path target = Paths.get("target").toAbsolutePath();
+        Map<String, String> merged = new HashMap<>();
+        merged.put("FILESTORE_ELASTICSEARCH_INDEX_PREFIX", env("FILESTORE_TEST_INDEX_PREFIX", "filestore-test") + "-" + name);
+        merged.put("FILESTORE_ADMINS", ADMIN);
+        merged.putAll(environment);
+        try {
+            return launch(target.resolve("it-" + name), target.resolve("it-" + name + ".log"), freePort(), merged, true);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start the application", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the process (gracefully, as a service manager would) and waits for it to exit. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Starts the stopped process again on the same port and data directory, and waits until it is healthy. */
+    void startAgain() throws IOException, InterruptedException {
+        process = launch(dataDir, log, base.getPort(), environment, false).process;
+    }
+
+    private static RunningApp launch(Path dataDir, Path log, int port, Map<String, String> settings, boolean fresh)
+            throws IOException, InterruptedException {
+        Path jar = Paths.get("target").toAbsolutePath().resolve("filestore.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: end-to-end tests run after 'package' (mvn verify)");
         }
-        Path dataDir = target.resolve("it-data");
-        deleteTree(dataDir);
+        if (fresh) {
+            deleteTree(dataDir);
+        }
         Files.createDirectories(dataDir);
-        int port = freePort();
         String java = env("FILESTORE_TEST_JAVA", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = List.of(java, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString());
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = builder.environment();
         environment.put("SERVER_PORT", String.valueOf(port));
         environment.put("FILESTORE_DATA_DIR", dataDir.toString());
-        environment.put("FILESTORE_DB_URL", env("FILESTORE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/filestore_test"));
         environment.put("FILESTORE_DB_USER", env("FILESTORE_TEST_DB_USER", "filestore"));
         environment.put("FILESTORE_DB_PASSWORD", env("FILESTORE_TEST_DB_PASSWORD", "filestore"));
         environment.put("FILESTORE_ELASTICSEARCH_URL", env("FILESTORE_TEST_ES_URL", "http://127.0.0.1:9200"));
-        environment.put("FILESTORE_ELASTICSEARCH_INDEX_PREFIX", env("FILESTORE_TEST_INDEX_PREFIX", "filestore-test"));
-        // Small enough to test the limit by streaming, large enough for the 1 GiB round trip.
-        environment.put("FILESTORE_MAX_UPLOAD_SIZE", "1100MB");
-        environment.put("FILESTORE_TRASH_RETENTION", "20s");
-        environment.put("FILESTORE_TRASH_PURGE_INTERVAL", "2s");
-        Path log = target.resolve("it-app.log");
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        environment.putAll(settings);
+        builder.redirectErrorStream(true).redirectOutput(fresh ? ProcessBuilder.Redirect.to(log.toFile())
+                : ProcessBuilder.Redirect.appendTo(log.toFile()));
         Process process = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
         URI base = URI.create("http://127.0.0.1:" + port + "/");
@@ -116,7 +164,7 @@ final class RunningApp {
                 HttpResponse<String> health = client.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
-                    return new RunningApp(base, dataDir, process, log);
+                    return new RunningApp(base, dataDir, process, log, settings);
                 }
             } catch (IOException e) {
                 // not listening yet
@@ -143,7 +191,7 @@ final class RunningApp {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -138,7 +138,9 @@ public class BackupService {
                         m.position(), new Progress(m.events(), m.events()), new Progress(m.blobBytes(), m.blobBytes()),
                         m.snapshots(), archive, archive + m.blobBytes(), null, null, null));
             } catch (ArchiveException e) {
-                return Optional.empty();
+                return Optional.of(new BackupStatus(id, OperationState.FAILED, "DONE", null, null, null,
+                        Progress.NONE, Progress.NONE, 0, 0, 0, BackupStatus.Blobs.NONE, null,
+                        "the archive is damaged: " + e.getMessage()));
             }
         }
         return stored;
@@ -148,7 +150,8 @@ public class BackupService {
     public Path completedBackup(String id) {
         BackupStatus status = find(id).orElseThrow(() -> new UnknownBackupException("no backup " + id));
         if (status.state() != OperationState.COMPLETED) {
-            throw new OperationConflictException("backup " + id + " is " + status.state() + ", not COMPLETED");
+            throw new OperationConflictException("backup " + id + " is " + status.state() + ", not COMPLETED"
+                    + (status.error() == null ? "" : ": " + status.error()));
         }
         return settings.directory().resolve(id);
     }

@@ -9,6 +9,7 @@ import io.filestore.replay.OperationIds;
 import io.filestore.replay.OperationState;
 import io.filestore.replay.Progress;
 import io.filestore.replay.StatusFiles;
+import io.filestore.replay.archive.ArchiveException;
 import io.filestore.replay.archive.BackupArchive;
 import io.filestore.replay.archive.ValidatedArchive;
 import io.filestore.replay.backup.BackupService;
@@ -203,6 +204,10 @@ public class RestoreService {
             run.complete(clock.instant());
             log.info("Restore {} of backup {} completed up to position {}: {} events, blobs {}", run.id,
                     run.request.backupId(), run.position, run.eventsLoaded, verifier.result());
+        } catch (ArchiveException | OperationConflictException e) {
+            log.error("Restore {} of backup {} failed, nothing was changed: {}", run.id, run.request.backupId(),
+                    e.getMessage());
+            run.fail(clock.instant(), e.getMessage());
         } catch (RuntimeException e) {
             log.error("Restore {} of backup {} failed: {}", run.id, run.request.backupId(), e.toString(), e);
             run.fail(clock.instant(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());

@@ -34,24 +34,29 @@ public final class RowCopier implements AutoCloseable {
 
     public void add(EventRow row) {
         line.setLength(0);
-        if (withGlobalIndex) {
-            line.append(row.globalIndex()).append('\t');
-        }
-        text(row.aggregateIdentifier()).append('\t');
-        line.append(row.sequenceNumber()).append('\t');
-        text(row.type()).append('\t');
-        text(row.eventIdentifier()).append('\t');
-        text(row.payloadType()).append('\t');
-        text(row.payloadRevision()).append('\t');
-        bytes(row.payload()).append('\t');
-        bytes(row.metaData()).append('\t');
-        text(row.timeStamp()).append('\n');
+        encode(row, withGlobalIndex, line);
         try {
             out.write(line.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("loading events failed: " + e.getMessage(), e);
         }
         rows++;
+    }
+
+    /** One line of COPY's text format for {@code row}, newline included. */
+    static void encode(EventRow row, boolean withGlobalIndex, StringBuilder line) {
+        if (withGlobalIndex) {
+            line.append(row.globalIndex()).append('\t');
+        }
+        text(line, row.aggregateIdentifier()).append('\t');
+        line.append(row.sequenceNumber()).append('\t');
+        text(line, row.type()).append('\t');
+        text(line, row.eventIdentifier()).append('\t');
+        text(line, row.payloadType()).append('\t');
+        text(line, row.payloadRevision()).append('\t');
+        bytes(line, row.payload()).append('\t');
+        bytes(line, row.metaData()).append('\t');
+        text(line, row.timeStamp()).append('\n');
     }
 
     /** Ends the COPY; returns how many rows were loaded. */
@@ -72,7 +77,7 @@ public final class RowCopier implements AutoCloseable {
         }
     }
 
-    private StringBuilder text(String value) {
+    private static StringBuilder text(StringBuilder line, String value) {
         if (value == null) {
             return line.append("\\N");
         }
@@ -89,7 +94,7 @@ public final class RowCopier implements AutoCloseable {
         return line;
     }
 
-    private StringBuilder bytes(byte[] value) {
+    private static StringBuilder bytes(StringBuilder line, byte[] value) {
         if (value == null) {
             return line.append("\\N");
         }
