@@ -33,6 +33,18 @@ class OperationGuardTest {
     }
 
     @Test
+    void aBlobCollectionNeverOverlapsARestoreOrARebuild() {
+        guard.begin(Kind.BLOB_COLLECTION);
+        assertThatThrownBy(() -> guard.begin(Kind.REBUILD)).isInstanceOf(OperationConflictException.class);
+        assertThatThrownBy(() -> guard.begin(Kind.RESTORE)).hasMessage("a blob collection is running");
+        guard.begin(Kind.BACKUP);
+        guard.end(Kind.BLOB_COLLECTION);
+
+        guard.begin(Kind.REBUILD);
+        assertThatThrownBy(() -> guard.begin(Kind.BLOB_COLLECTION)).isInstanceOf(OperationConflictException.class);
+    }
+
+    @Test
     void idsSortByTimeAndAreSafeFileNames() {
         String id = OperationIds.next(Instant.parse("2026-03-21T10:15:30.5Z"));
 
