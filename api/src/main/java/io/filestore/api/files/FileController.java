@@ -1,5 +1,6 @@
 package io.filestore.api.files;
 
+import io.filestore.api.audit.AccessRecorder;
 import io.filestore.api.config.FilestoreProperties;
 import io.filestore.api.download.DownloadResponder;
 import io.filestore.api.download.DownloadTarget;
@@ -59,9 +60,11 @@ public class FileController {
     private final BlobStore blobs;
     private final DownloadResponder downloads;
     private final FileCreator creator;
+    private final AccessRecorder accesses;
 
     public FileController(CommandGateway commands, FileQueries queries, UploadReader uploads, BlobStore blobs,
-                          FilestoreProperties properties, FileCreator creator) {
+                          FilestoreProperties properties, FileCreator creator, AccessRecorder accesses) {
+        this.accesses = accesses;
         this.commands = commands;
         this.creator = creator;
         this.queries = queries;
@@ -106,16 +109,21 @@ public class FileController {
         BlobId blobId = file.blobId();
         MediaType mediaType = file.mediaType();
         Instant modified = file.contentUpdatedAt();
+        int served = file.version();
         if (version != null && version != file.version()) {
             FileVersionView old = queries.version(fileId, version, caller.actor())
                     .orElseThrow(() -> new UnknownVersionException("file " + id + " has no version " + version));
             blobId = old.blobId();
             mediaType = old.mediaType();
             modified = old.uploadedAt();
+            served = old.version();
         }
         ReadableBlob blob = blobs.open(blobId.sha256());
         downloads.respond(request, response, new DownloadTarget(blob.path(), blob.size(), blobId.sha256(), modified,
                 mediaType.value(), file.name().value()));
+        if (request.getMethod().equals("GET") && (response.getStatus() == 200 || response.getStatus() == 206)) {
+            accesses.downloaded(fileId, served, caller.userId(), response.getStatus() == 206);
+        }
     }
 
     @PutMapping("/{id}")

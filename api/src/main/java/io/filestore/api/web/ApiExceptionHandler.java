@@ -9,6 +9,11 @@ import io.filestore.command.api.InvalidValueException;
 import io.filestore.command.api.UnknownFileException;
 import io.filestore.command.api.UnknownVersionException;
 import io.filestore.command.api.VersionConflictException;
+import io.filestore.replay.InvalidRequestException;
+import io.filestore.replay.OperationConflictException;
+import io.filestore.replay.RestoreInProgressException;
+import io.filestore.replay.UnknownBackupException;
+import io.filestore.replay.UnknownProjectionException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.axonframework.commandhandling.CommandExecutionException;
@@ -80,6 +85,26 @@ public class ApiExceptionHandler {
         }
         if (e instanceof io.filestore.command.api.UnknownShareException) {
             return problem(HttpStatus.NOT_FOUND, e.getMessage(), request, null);
+        }
+        if (e instanceof ForbiddenException) {
+            return problem(HttpStatus.FORBIDDEN, e.getMessage(), request, null);
+        }
+        if (e instanceof UnknownBackupException || e instanceof UnknownProjectionException) {
+            return problem(HttpStatus.NOT_FOUND, e.getMessage(), request, null);
+        }
+        if (e instanceof OperationConflictException) {
+            return problem(HttpStatus.CONFLICT, e.getMessage(), request, null);
+        }
+        if (e instanceof InvalidRequestException invalid) {
+            ResponseEntity<ProblemDetail> answer = problem(HttpStatus.BAD_REQUEST, e.getMessage(), request, null);
+            answer.getBody().setProperty("parameter", invalid.parameter());
+            return answer;
+        }
+        if (e instanceof RestoreInProgressException) {
+            ResponseEntity<ProblemDetail> answer = problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), request,
+                    null);
+            return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                    .header(HttpHeaders.RETRY_AFTER, "30").body(answer.getBody());
         }
         if (e instanceof UnknownVersionException) {
             return problem(HttpStatus.NOT_FOUND, e.getMessage(), request, null);

@@ -60,7 +60,7 @@ class AuthorizationMatrixIT {
     }
 
     private static HttpRequest.Builder admin(String path) {
-        String basic = Base64.getEncoder().encodeToString(("admin:" + RunningApp.ADMIN_PASSWORD)
+        String basic = Base64.getEncoder().encodeToString((RunningApp.ADMIN + ":" + RunningApp.ADMIN_PASSWORD)
                 .getBytes(StandardCharsets.UTF_8));
         return HttpRequest.newBuilder(HTTP.app.uri(path)).header("Authorization", "Basic " + basic);
     }

@@ -25,6 +25,8 @@ import java.util.stream.Stream;
  */
 final class RunningApp {
 
+    /** The system administrator of every test application (created at first start, password below). */
+    static final String ADMIN = "it-admin";
     static final String ADMIN_PASSWORD = "it-admin-password-7f3a";
     static final String JWT_ISSUER = "https://idp.test.invalid";
     static final java.security.KeyPair JWT_KEYS = rsaKeys();
@@ -32,7 +34,7 @@ final class RunningApp {
 
     final URI base;
     final Path dataDir;
-    private final Process process;
+    private Process process;
     final Path log;
     private final String heap;
     private final Map<String, String> extraEnv;
@@ -56,7 +58,34 @@ final class RunningApp {
         Path dataDir = target.resolve("it-data-" + name);
         deleteTree(dataDir);
         Files.createDirectories(dataDir);
-        return start(dataDir, target.resolve("it-app-" + name + ".log"), heap, extraEnv);
+        return start(dataDir, target.resolve("it-app-" + name + ".log"), heap, extraEnv, freePort(), true);
+    }
+
+    /**
+     * A second application of its own (data directory {@code target/it-<name>}, log {@code target/it-<name>.log},
+     * index prefix suffixed with the name), for tests that stop it or replace its database; {@code environment}
+     * overrides the defaults. The caller stops it.
+     */
+    static RunningApp dedicated(String name, Map<String, String> environment) {
+        Path target = Paths.get("target").toAbsolutePath();
+        Map<String, String> merged = new java.util.HashMap<>();
+        merged.put("FILESTORE_ELASTICSEARCH_INDEX_PREFIX",
+                env("FILESTORE_TEST_INDEX_PREFIX", "filestore-test") + "-" + name);
+        merged.putAll(environment);
+        try {
+            return start(target.resolve("it-" + name), target.resolve("it-" + name + ".log"), "256m", merged,
+                    freePort(), true);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start the application", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts the stopped process again on the same port and data directory, and waits until it is healthy. */
+    void startAgain() throws IOException, InterruptedException {
+        process = start(dataDir, log, heap, extraEnv, base.getPort(), false).process;
     }
 
     /** Stops this instance (SIGTERM, graceful) and waits for it to exit. */
@@ -74,7 +103,7 @@ final class RunningApp {
 
     /** A new process on the same data directory (after {@link #stop()} or {@link #kill()}). */
     RunningApp restart() throws IOException, InterruptedException {
-        return start(dataDir, log.resolveSibling(log.getFileName() + ".restarted"), heap, extraEnv);
+        return start(dataDir, log.resolveSibling(log.getFileName() + ".restarted"), heap, extraEnv, freePort(), false);
     }
 
     static synchronized RunningApp get() {
@@ -123,20 +152,20 @@ final class RunningApp {
 
     private static RunningApp start() throws IOException, InterruptedException {
         Path target = Paths.get("target").toAbsolutePath();
-        Path dataDir = target.resolve("it-data");
-        deleteTree(dataDir);
-        Files.createDirectories(dataDir);
-        return start(dataDir, target.resolve("it-app.log"), "256m", Map.of());
+        return start(target.resolve("it-data"), target.resolve("it-app.log"), "256m", Map.of(), freePort(), true);
     }
 
-    private static RunningApp start(Path dataDir, Path log, String heap, Map<String, String> extraEnv)
-            throws IOException, InterruptedException {
+    private static RunningApp start(Path dataDir, Path log, String heap, Map<String, String> extraEnv, int port,
+                                    boolean fresh) throws IOException, InterruptedException {
+        if (fresh) {
+            deleteTree(dataDir);
+        }
+        Files.createDirectories(dataDir);
         Path target = Paths.get("target").toAbsolutePath();
         Path jar = target.resolve("filestore.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: end-to-end tests run after 'package' (mvn verify)");
         }
-        int port = freePort();
         String java = env("FILESTORE_TEST_JAVA", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = List.of(java, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString());
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -156,6 +185,7 @@ final class RunningApp {
         environment.put("FILESTORE_BLOB_STORE_GARBAGE_COLLECTION_INTERVAL", "3s");
         // The tests act as a trusted gateway for most users (X-User-Id), and log in for real where they test that.
         environment.put("FILESTORE_SECURITY_TRUSTED_HEADER", "X-User-Id");
+        environment.put("FILESTORE_SECURITY_ADMIN_USER", ADMIN);
         environment.put("FILESTORE_SECURITY_ADMIN_PASSWORD", ADMIN_PASSWORD);
         // An identity provider's signing key: the app trusts JWTs signed with it (issuer checked).
         Path publicKey = target.resolve("it-jwt-public.pem");
@@ -165,7 +195,8 @@ final class RunningApp {
         environment.put("FILESTORE_SECURITY_JWT_PUBLIC_KEY_LOCATION", publicKey.toString());
         environment.put("FILESTORE_SECURITY_JWT_ISSUER", JWT_ISSUER);
         environment.putAll(extraEnv);
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.redirectErrorStream(true).redirectOutput(fresh ? ProcessBuilder.Redirect.to(log.toFile())
+                : ProcessBuilder.Redirect.appendTo(log.toFile()));
         Process process = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
         URI base = URI.create("http://127.0.0.1:" + port + "/");
@@ -217,7 +248,7 @@ final class RunningApp {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

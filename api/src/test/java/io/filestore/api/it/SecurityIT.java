@@ -36,7 +36,7 @@ class SecurityIT {
 
     private String newUser(String password) {
         String user = "sec-" + UUID.randomUUID().toString().substring(0, 8);
-        HttpResponse<String> created = json(as("admin", RunningApp.ADMIN_PASSWORD, "/api/admin/users"),
+        HttpResponse<String> created = json(as(RunningApp.ADMIN, RunningApp.ADMIN_PASSWORD, "/api/admin/users"),
                 "{\"userId\":\"" + user + "\",\"displayName\":\"Test User\",\"password\":\"" + password + "\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         return user;
@@ -44,7 +44,7 @@ class SecurityIT {
 
     @Test
     void bootstrappedAdministratorLogsInWithTheConfiguredPassword() {
-        HttpResponse<String> me = http.send(as("admin", RunningApp.ADMIN_PASSWORD, "/api/me").GET().build());
+        HttpResponse<String> me = http.send(as(RunningApp.ADMIN, RunningApp.ADMIN_PASSWORD, "/api/me").GET().build());
 
         assertThat(me.statusCode()).isEqualTo(200);
         assertThat(data(me).get("systemAdmin").asBoolean()).isTrue();
@@ -52,7 +52,7 @@ class SecurityIT {
 
     @Test
     void wrongOrMissingCredentialsGet401WithAChallenge() {
-        HttpResponse<String> wrong = http.send(as("admin", "not-the-password", "/api/files").GET().build());
+        HttpResponse<String> wrong = http.send(as(RunningApp.ADMIN, "not-the-password", "/api/files").GET().build());
         HttpResponse<String> none = http.send(HttpRequest.newBuilder(app.uri("/api/files")).GET().build());
         HttpResponse<String> badToken = http.send(bearer("fst_nope", "/api/files").GET().build());
 
@@ -79,9 +79,9 @@ class SecurityIT {
         assertThat(http.send(as(user, password, "/api/admin/users").GET().build()).statusCode()).isEqualTo(403);
         assertThat(json(as(user, password, "/api/admin/users"), "{\"userId\":\"x1\",\"password\":\"0123456789\"}")
                 .statusCode()).isEqualTo(403);
-        assertThat(json(as("admin", RunningApp.ADMIN_PASSWORD, "/api/admin/users"),
+        assertThat(json(as(RunningApp.ADMIN, RunningApp.ADMIN_PASSWORD, "/api/admin/users"),
                 "{\"userId\":\"" + user + "\",\"password\":\"0123456789ab\"}").statusCode()).isEqualTo(409);
-        assertThat(json(as("admin", RunningApp.ADMIN_PASSWORD, "/api/admin/users"),
+        assertThat(json(as(RunningApp.ADMIN, RunningApp.ADMIN_PASSWORD, "/api/admin/users"),
                 "{\"userId\":\"short-pw\",\"password\":\"123\"}").statusCode()).isEqualTo(400);
     }
 
@@ -111,7 +111,7 @@ class SecurityIT {
         String user = newUser(password);
         String token = data(json(as(user, password, "/api/me/tokens"), "{}")).get("token").asString();
 
-        assertThat(http.send(as("admin", RunningApp.ADMIN_PASSWORD, "/api/admin/users/" + user + "/disable")
+        assertThat(http.send(as(RunningApp.ADMIN, RunningApp.ADMIN_PASSWORD, "/api/admin/users/" + user + "/disable")
                 .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(200);
 
         assertThat(http.send(as(user, password, "/api/me").GET().build()).statusCode()).isEqualTo(401);
@@ -119,7 +119,7 @@ class SecurityIT {
         assertThat(http.send(HttpRequest.newBuilder(app.uri("/api/me")).header("X-User-Id", user).GET().build())
                 .statusCode()).as("a trusted gateway header naming a disabled user").isEqualTo(401);
 
-        assertThat(http.send(as("admin", RunningApp.ADMIN_PASSWORD, "/api/admin/users/" + user + "/enable")
+        assertThat(http.send(as(RunningApp.ADMIN, RunningApp.ADMIN_PASSWORD, "/api/admin/users/" + user + "/enable")
                 .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(200);
         assertThat(http.send(as(user, password, "/api/me").GET().build()).statusCode()).isEqualTo(200);
     }

@@ -1,0 +1,169 @@
+package io.filestore.api.it;
+
+import static io.filestore.api.it.Api.data;
+import static io.filestore.api.it.Api.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The audit trail over HTTP: a file's history for its owner and administrators, the trail across files. */
+class AuditTrailIT {
+
+    private final Api alice = Api.newUser();
+    private final Api bob = Api.newUser();
+    private final Api admin = new Api(RunningApp.ADMIN);
+
+    @Test
+    void historyListsEveryChangeAndDownloadNewestFirstWithWhoWhenAndWhat() throws Exception {
+        Instant start = Instant.now();
+        String id = alice.upload("notes.txt", "one".getBytes(StandardCharsets.UTF_8));
+        ok(alice.send(alice.request("/api/files/" + id).header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString("two")).build()));
+        ok(alice.post("/api/files/" + id + "/versions/1/restore"));
+        ok(alice.postJson("/api/files/" + id + "/metadata",
+                "{\"name\":\"renamed.txt\",\"tags\":[\"a\"],\"attributes\":{\"k\":\"v\"}}"));
+        ok(alice.delete("/api/files/" + id));
+        ok(alice.post("/api/trash/" + id + "/restore"));
+        assertThat(alice.sendBytes(alice.request("/api/files/" + id + "/download").GET().build()).statusCode())
+                .isEqualTo(200);
+        assertThat(alice.sendBytes(alice.request("/api/files/" + id + "/download").header("Range", "bytes=0-0")
+                .GET().build()).statusCode()).isEqualTo(206);
+        assertThat(alice.sendBytes(alice.request("/api/files/" + id + "/download")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(200);
+
+        List<JsonNode> entries = awaitHistory(alice, id, 8);
+
+        assertThat(entries).extracting(e -> e.get("action").asString())
+                .containsExactly("download", "download", "restore", "delete", "metadata", "rollback", "version",
+                        "upload");
+        assertThat(entries).allSatisfy(e -> {
+            assertThat(e.get("actor").asString()).isEqualTo(alice.user);
+            assertThat(e.get("fileId").asString()).isEqualTo(id);
+            assertThat(Instant.parse(e.get("at").asString())).isAfterOrEqualTo(start.minusSeconds(1));
+        });
+        for (int i = 1; i < entries.size(); i++) {
+            assertThat(Instant.parse(entries.get(i - 1).get("at").asString()))
+                    .isAfterOrEqualTo(Instant.parse(entries.get(i).get("at").asString()));
+        }
+        assertThat(entries.get(0).get("details").get("partial").asBoolean()).isTrue();
+        assertThat(entries.get(0).get("details").get("version").asInt()).isEqualTo(3);
+        assertThat(entries.get(1).get("details").get("partial").asBoolean()).isFalse();
+        JsonNode changes = entries.get(4).get("details").get("changes");
+        assertThat(changes.get("name").get("from").asString()).isEqualTo("notes.txt");
+        assertThat(changes.get("name").get("to").asString()).isEqualTo("renamed.txt");
+        assertThat(changes.get("tags").get("to").toString()).isEqualTo("[\"a\"]");
+        assertThat(changes.get("attributes").get("k").get("to").asString()).isEqualTo("v");
+        assertThat(changes.has("folder")).isFalse();
+        assertThat(entries.get(5).get("details").get("restoredFrom").asInt()).isEqualTo(1);
+        assertThat(entries.get(5).get("details").get("version").asInt()).isEqualTo(3);
+        assertThat(entries.get(6).get("details").get("checksum").asString())
+                .isEqualTo("sha256:" + Api.sha256("two".getBytes(StandardCharsets.UTF_8)));
+        assertThat(entries.get(7).get("details").get("name").asString()).isEqualTo("notes.txt");
+
+        HttpResponse<String> page = alice.get("/api/files/" + id + "/history?limit=3&offset=3");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(data(page).get("entries")).extracting(e -> e.get("action").asString())
+                .containsExactly("delete", "metadata", "rollback");
+        assertThat(data(page).get("pagination").get("hasMore").asBoolean()).isTrue();
+        HttpResponse<String> last = alice.get("/api/files/" + id + "/history?limit=3&offset=6");
+        assertThat(data(last).get("pagination").get("hasMore").asBoolean()).isFalse();
+    }
+
+    @Test
+    void historyIsTheOwnersAndTheAdministratorsAndOutlivesAPurge() {
+        String id = alice.upload("private.txt", "secret".getBytes(StandardCharsets.UTF_8));
+        awaitHistory(alice, id, 1); // the audit view follows the event store within moments
+        assertThat(bob.get("/api/files/" + id + "/history").statusCode()).isEqualTo(404);
+        assertThat(admin.get("/api/files/" + id + "/history").statusCode()).isEqualTo(200);
+        assertThat(alice.get("/api/files/" + java.util.UUID.randomUUID() + "/history").statusCode()).isEqualTo(404);
+        assertThat(alice.get("/api/files/not-a-uuid/history").statusCode()).isEqualTo(400);
+        assertThat(alice.get("/api/files/" + id + "/history?limit=0").statusCode()).isEqualTo(400);
+        assertThat(alice.get("/api/files/" + id + "/history?limit=101").statusCode()).isEqualTo(400);
+
+        ok(alice.delete("/api/files/" + id));
+        ok(alice.delete("/api/trash/" + id));
+        assertThat(alice.get("/api/files/" + id).statusCode()).isEqualTo(404);
+        List<JsonNode> entries = awaitHistory(alice, id, 3);
+        assertThat(entries).extracting(e -> e.get("action").asString()).containsExactly("purge", "delete", "upload");
+        assertThat(entries.get(0).get("details").get("retentionExpired").asBoolean()).isFalse();
+        assertThat(bob.get("/api/files/" + id + "/history").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theTrailAcrossFilesIsForAdministratorsFilteredByActorFileTypeAndTime() throws Exception {
+        Instant before = Instant.now();
+        String a = alice.upload("a.txt", "a".getBytes(StandardCharsets.UTF_8));
+        String b = bob.upload("b.txt", "b".getBytes(StandardCharsets.UTF_8));
+        ok(alice.postJson("/api/files/" + a + "/metadata", "{\"description\":\"x\"}"));
+        ok(bob.postJson("/api/files/" + b + "/metadata", "{\"description\":\"y\"}"));
+        Thread.sleep(5);
+        Instant after = Instant.now();
+
+        assertThat(alice.get("/api/audit").statusCode()).isEqualTo(403);
+
+        List<JsonNode> byAlice = entries(admin.get("/api/audit?actor=" + alice.user));
+        assertThat(byAlice).extracting(e -> e.get("action").asString()).containsExactly("metadata", "upload");
+        List<JsonNode> metadataOfB = entries(admin.get("/api/audit?fileId=" + b + "&type=metadata"));
+        assertThat(metadataOfB).hasSize(1);
+        assertThat(metadataOfB.get(0).get("actor").asString()).isEqualTo(bob.user);
+        List<JsonNode> inRange = entries(admin.get("/api/audit?limit=100&from=" + enc(before) + "&to=" + enc(after)));
+        assertThat(inRange).extracting(e -> e.get("fileId").asString()).contains(a, b);
+        assertThat(entries(admin.get("/api/audit?actor=" + alice.user + "&to=" + enc(before)))).isEmpty();
+        assertThat(entries(admin.get("/api/audit?actor=" + alice.user + "&limit=1")).size()).isEqualTo(1);
+        assertThat(data(admin.get("/api/audit?actor=" + alice.user + "&limit=1")).get("pagination")
+                .get("hasMore").asBoolean()).isTrue();
+
+        HttpResponse<String> badType = admin.get("/api/audit?type=teleport");
+        assertThat(badType.statusCode()).isEqualTo(400);
+        assertThat(json(badType).get("parameter").asString()).isEqualTo("type");
+        assertThat(admin.get("/api/audit?from=yesterday").statusCode()).isEqualTo(400);
+        assertThat(admin.get("/api/audit?from=" + enc(after) + "&to=" + enc(before)).statusCode()).isEqualTo(400);
+        assertThat(admin.get("/api/audit?actor=" + enc("no spaces")).statusCode()).isEqualTo(400);
+    }
+
+    private List<JsonNode> awaitHistory(Api user, String id, int expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<JsonNode> entries = List.of();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> history = user.get("/api/files/" + id + "/history?limit=100");
+            if (history.statusCode() == 200) {
+                entries = entries(history);
+                if (entries.size() >= expected) {
+                    return entries;
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("the history of " + id + " has " + entries.size() + " entries, expected "
+                + expected + ": " + entries);
+    }
+
+    private static List<JsonNode> entries(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<JsonNode> list = new ArrayList<>();
+        data(response).get("entries").forEach(list::add);
+        return list;
+    }
+
+    private static String enc(Object value) {
+        return URLEncoder.encode(value.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static void ok(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+    }
+}

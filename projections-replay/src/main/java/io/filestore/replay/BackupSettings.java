@@ -1,0 +1,27 @@
+package io.filestore.replay;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of backup, restore and rebuild.
+ *
+ * @param directory     where backups are written: one directory per backup, and {@code blobs/} shared by all of them
+ * @param lockTimeout   the longest wait for the event table lock (a backup waits for inserting transactions to
+ *                      finish; a restore for every reader and writer of the store)
+ * @param replayTimeout the longest a restore or rebuild waits for the projections to catch up before it fails
+ */
+public record BackupSettings(Path directory, Duration lockTimeout, Duration replayTimeout) {
+
+    public BackupSettings {
+        Objects.requireNonNull(directory, "directory");
+        directory = directory.toAbsolutePath().normalize();
+        if (lockTimeout.isNegative() || lockTimeout.isZero()) {
+            throw new IllegalArgumentException("the lock timeout must be positive");
+        }
+        if (replayTimeout.isNegative() || replayTimeout.isZero()) {
+            throw new IllegalArgumentException("the replay timeout must be positive");
+        }
+    }
+}

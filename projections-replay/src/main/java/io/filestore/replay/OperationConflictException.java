@@ -1,0 +1,9 @@
+package io.filestore.replay;
+
+/** The operation cannot start now: another one is running, or the event store is not in the state it needs. */
+public class OperationConflictException extends RuntimeException {
+
+    public OperationConflictException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,109 @@
+package io.filestore.replay.backup;
+
+import io.filestore.blob.BlobStore;
+import io.filestore.blob.ReadableBlob;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * The blobs of all backups, {@code <backup-dir>/blobs/ab/cd/<sha256>}: content-addressed and immutable like the
+ * blob store, so each is copied once and shared by every backup that references it (backups of blobs are
+ * incremental). A copy streams through SHA-256 into a temp file, is verified against its id, forced to disk and
+ * moved into place atomically.
+ */
+public final class BackupBlobs {
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final int BUFFER = 256 * 1024;
+
+    private final Path root;
+    private final Path tmp;
+
+    public BackupBlobs(Path backupDirectory) {
+        this.root = backupDirectory.resolve("blobs");
+        this.tmp = root.resolve("tmp");
+    }
+
+    public Path path(String sha256) {
+        if (!SHA256.matcher(sha256).matches()) {
+            throw new IllegalArgumentException("not a SHA-256: " + sha256);
+        }
+        return root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
+    }
+
+    /** Whether a copy of the blob with that size is already in the backup location (not re-verified). */
+    public boolean contains(String sha256, long size) {
+        Path path = path(sha256);
+        try {
+            return Files.isRegularFile(path) && Files.size(path) == size;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Copies a blob from the blob store (whose read is verified), hashing the copy and refusing it when it does not
+     * match its id.
+     *
+     * @return the number of bytes copied
+     * @throws io.filestore.blob.BlobStoreException when the store has no readable replica
+     * @throws IOException when the copy fails or does not match
+     */
+    public long copyFrom(BlobStore store, String sha256, long size) throws IOException {
+        Path target = path(sha256);
+        ReadableBlob blob = store.open(sha256);
+        Files.createDirectories(tmp);
+        Path staged = Files.createTempFile(tmp, "copy-", ".tmp");
+        try {
+            long copied;
+            try (InputStream in = Files.newInputStream(blob.path());
+                 FileChannel channel = FileChannel.open(staged, StandardOpenOption.WRITE)) {
+                OutputStream out = Channels.newOutputStream(channel);
+                MessageDigest digest = sha256();
+                byte[] buffer = new byte[BUFFER];
+                copied = 0;
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    digest.update(buffer, 0, n);
+                    out.write(buffer, 0, n);
+                    copied += n;
+                }
+                String actual = HexFormat.of().formatHex(digest.digest());
+                if (!actual.equals(sha256) || copied != size) {
+                    throw new IOException("the copy of blob " + sha256 + " has SHA-256 " + actual + " and " + copied
+                            + " bytes, expected " + size + " bytes");
+                }
+                channel.force(true);
+            }
+            Files.createDirectories(target.getParent());
+            try {
+                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException e) {
+                // copied concurrently: the same content
+            }
+            return copied;
+        } finally {
+            Files.deleteIfExists(staged);
+        }
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform provides SHA-256", e);
+        }
+    }
+}

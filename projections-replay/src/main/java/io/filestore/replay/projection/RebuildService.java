@@ -1,0 +1,118 @@
+package io.filestore.replay.projection;
+
+import io.filestore.replay.BackupSettings;
+import io.filestore.replay.OperationGuard;
+import io.filestore.replay.OperationIds;
+import io.filestore.replay.OperationState;
+import io.filestore.replay.Progress;
+import io.filestore.replay.store.EventStoreTables;
+import io.filestore.query.ViewDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Rebuilds one projection on demand while the service keeps serving: resets its processor (its views are cleared
+ * and refilled from the start of the event store) and follows the replay until it has caught up with the head of
+ * the store as it was when the rebuild began. One rebuild at a time; the last 20 are kept in memory.
+ */
+@Component
+public class RebuildService {
+
+    private static final Logger log = LoggerFactory.getLogger(RebuildService.class);
+    private static final int KEPT = 20;
+
+    private final Projections projections;
+    private final EventStoreTables tables;
+    private final OperationGuard guard;
+    private final BackupSettings settings;
+    private final Clock clock = Clock.systemUTC();
+    private final Deque<Run> runs = new ConcurrentLinkedDeque<>();
+
+    public RebuildService(Projections projections, EventStoreTables tables, OperationGuard guard,
+                          BackupSettings settings) {
+        this.projections = projections;
+        this.tables = tables;
+        this.guard = guard;
+        this.settings = settings;
+    }
+
+    /** Starts rebuilding the projection of {@code group} and returns its first status. */
+    public RebuildStatus start(String group) {
+        StreamingEventProcessor processor = projections.byGroup(group);
+        projections.requireResettable(processor);
+        guard.begin(OperationGuard.Kind.REBUILD);
+        try {
+            Instant now = clock.instant();
+            Run run = new Run(OperationIds.next(now), group, now, tables.head());
+            runs.addFirst(run);
+            while (runs.size() > KEPT) {
+                runs.removeLast();
+            }
+            Thread thread = new Thread(() -> execute(run, processor), "rebuild-" + run.id);
+            thread.setDaemon(true);
+            thread.start();
+            return run.status();
+        } catch (RuntimeException e) {
+            guard.end(OperationGuard.Kind.REBUILD);
+            throw e;
+        }
+    }
+
+    /** The recent rebuilds, newest first. */
+    public List<RebuildStatus> list() {
+        List<RebuildStatus> result = new ArrayList<>();
+        runs.forEach(run -> result.add(run.status()));
+        return result;
+    }
+
+    private void execute(Run run, StreamingEventProcessor processor) {
+        try {
+            projections.rebuild(processor);
+            projections.awaitCaughtUp(List.of(processor), run.head, settings.replayTimeout(),
+                    position -> run.position = Math.max(0, position));
+            run.digest = projections.digestOf(run.projection).map(ViewDigest::digest).orElse(null);
+            run.endedAt = clock.instant();
+            run.state = OperationState.COMPLETED;
+            log.info("Projection {} rebuilt up to position {}", run.projection, run.head);
+        } catch (RuntimeException e) {
+            log.error("Rebuild of projection {} failed: {}", run.projection, e.toString(), e);
+            run.error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            run.endedAt = clock.instant();
+            run.state = OperationState.FAILED;
+        } finally {
+            guard.end(OperationGuard.Kind.REBUILD);
+        }
+    }
+
+    private static final class Run {
+        final String id;
+        final String projection;
+        final Instant startedAt;
+        final long head;
+        volatile OperationState state = OperationState.RUNNING;
+        volatile Instant endedAt;
+        volatile long position;
+        volatile String digest;
+        volatile String error;
+
+        Run(String id, String projection, Instant startedAt, long head) {
+            this.id = id;
+            this.projection = projection;
+            this.startedAt = startedAt;
+            this.head = head;
+        }
+
+        RebuildStatus status() {
+            return new RebuildStatus(id, projection, state, startedAt, endedAt,
+                    new Progress(Math.min(position, head), head), digest, error);
+        }
+    }
+}

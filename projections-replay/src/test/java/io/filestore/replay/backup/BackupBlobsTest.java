@@ -1,0 +1,80 @@
+package io.filestore.replay.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.filestore.blob.BlobStore;
+import io.filestore.blob.BlobStoreException;
+import io.filestore.blob.BlobStoreSettings;
+import io.filestore.blob.PutResult;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The backup location of blobs, against a real blob store on the file system. */
+class BackupBlobsTest {
+
+    @TempDir
+    Path root;
+
+    private BlobStore store;
+    private BackupBlobs backup;
+
+    @BeforeEach
+    void setUp() {
+        store = new BlobStore(new BlobStoreSettings(List.of(root.resolve("n1"), root.resolve("n2")), 2, 0, false,
+                100));
+        backup = new BackupBlobs(root.resolve("backups"));
+    }
+
+    @Test
+    void copiesAVerifiedBlobOnceIntoAFanOutPath() throws Exception {
+        byte[] content = "some content".getBytes(StandardCharsets.UTF_8);
+        PutResult put = store.put(new ByteArrayInputStream(content), 1000, null);
+
+        assertThat(backup.contains(put.sha256(), put.size())).isFalse();
+        assertThat(backup.copyFrom(store, put.sha256(), put.size())).isEqualTo(content.length);
+
+        Path copy = backup.path(put.sha256());
+        assertThat(copy).isEqualTo(root.resolve("backups/blobs").resolve(put.sha256().substring(0, 2))
+                .resolve(put.sha256().substring(2, 4)).resolve(put.sha256()));
+        assertThat(Files.readAllBytes(copy)).isEqualTo(content);
+        assertThat(backup.contains(put.sha256(), put.size())).isTrue();
+        try (Stream<Path> tmp = Files.list(root.resolve("backups/blobs/tmp"))) {
+            assertThat(tmp).isEmpty();
+        }
+    }
+
+    @Test
+    void refusesToCopyABlobWhoseReplicasAreAllCorrupt() throws Exception {
+        PutResult put = store.put(new ByteArrayInputStream("original".getBytes(StandardCharsets.UTF_8)), 1000, null);
+        for (String node : List.of("n1", "n2")) {
+            Path replica = root.resolve(node).resolve("blobs").resolve(put.sha256().substring(0, 2))
+                    .resolve(put.sha256().substring(2, 4)).resolve(put.sha256());
+            Files.writeString(replica, "tampered");
+        }
+
+        assertThatThrownBy(() -> backup.copyFrom(store, put.sha256(), put.size()))
+                .isInstanceOf(BlobStoreException.class);
+        assertThat(backup.contains(put.sha256(), put.size())).isFalse();
+    }
+
+    @Test
+    void aSizeThatDoesNotMatchIsNotACopy() throws Exception {
+        PutResult put = store.put(new ByteArrayInputStream("abc".getBytes(StandardCharsets.UTF_8)), 1000, null);
+        backup.copyFrom(store, put.sha256(), put.size());
+
+        assertThat(backup.contains(put.sha256(), put.size() + 1)).isFalse();
+    }
+
+    @Test
+    void onlyHashesArePaths() {
+        assertThatThrownBy(() -> backup.path("../../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

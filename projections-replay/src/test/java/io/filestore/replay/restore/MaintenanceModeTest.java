@@ -1,0 +1,33 @@
+package io.filestore.replay.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.filestore.replay.RestoreInProgressException;
+import java.util.List;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.junit.jupiter.api.Test;
+
+class MaintenanceModeTest {
+
+    private final MaintenanceMode maintenance = new MaintenanceMode();
+    private final CommandMessage<?> command = GenericCommandMessage.asCommandMessage("do something");
+
+    @Test
+    void passesCommandsOutsideARestore() {
+        assertThat(maintenance.handle(List.of(command)).apply(0, command)).isSameAs(command);
+    }
+
+    @Test
+    void refusesCommandsDuringARestore() {
+        maintenance.begin("20260321T101530Z-abcdef");
+
+        assertThatThrownBy(() -> maintenance.handle(List.of(command)).apply(0, command))
+                .isInstanceOf(RestoreInProgressException.class)
+                .hasMessageContaining("restore 20260321T101530Z-abcdef is in progress");
+
+        maintenance.end();
+        assertThat(maintenance.handle(List.of(command)).apply(0, command)).isSameAs(command);
+    }
+}

@@ -1,0 +1,151 @@
+package io.filestore.query.audit;
+
+import io.filestore.command.api.BlobId;
+import io.filestore.command.api.FileDeletedEvent;
+import io.filestore.command.api.FileDownloadedEvent;
+import io.filestore.command.api.FileId;
+import io.filestore.command.api.FileMetadata;
+import io.filestore.command.api.FileMetadataUpdatedEvent;
+import io.filestore.command.api.FilePurgedEvent;
+import io.filestore.command.api.FileRestoredFromTrashEvent;
+import io.filestore.command.api.FileUploadedEvent;
+import io.filestore.command.api.FileVersionAddedEvent;
+import io.filestore.command.api.FileVersionRestoredEvent;
+import io.filestore.command.api.MediaType;
+import io.filestore.command.api.UserId;
+import io.filestore.query.audit.api.AuditAction;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.eventhandling.TrackingToken;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds the audit trail: one entry per event about a file, keyed by the event identifier (a replay or a retry
+ * writes nothing twice), ordered by the event's time and its position in the stream. To say what a metadata
+ * change changed it keeps each file's last name and metadata, updated forward-only by aggregate sequence; events
+ * of one file arrive in order (sequencing per aggregate), so the state read is the one before the event.
+ */
+@Component
+@ProcessingGroup(AuditProjection.PROCESSING_GROUP)
+public class AuditProjection {
+
+    public static final String PROCESSING_GROUP = "audit";
+
+    private final AuditRepository repository;
+
+    public AuditProjection(AuditRepository repository) {
+        this.repository = repository;
+    }
+
+    @EventHandler
+    void on(FileUploadedEvent event, EventMessage<?> message, @SequenceNumber long seq, @Timestamp Instant at,
+            TrackingToken token) {
+        Map<String, Object> details = content(1, event.blobId(), event.size(), event.mediaType());
+        details.put("name", event.name().value());
+        details.put("metadata", metadata(event.metadata()));
+        repository.insertFile(event.fileId(), event.owner(), event.name(), event.metadata(), seq);
+        entry(message, token, event.fileId(), AuditAction.UPLOAD, event.owner(), at, details);
+    }
+
+    @EventHandler
+    void on(FileVersionAddedEvent event, EventMessage<?> message, @SequenceNumber long seq, @Timestamp Instant at,
+            TrackingToken token) {
+        Map<String, Object> details = content(event.version(), event.blobId(), event.size(), event.mediaType());
+        putIfPresent(details, "changeLog", event.changeLog());
+        Map<String, Object> changes = repository.file(event.fileId())
+                .map(before -> Changes.between(before.name(), before.metadata(), event.name(), event.metadata()))
+                .orElseGet(() -> Changes.between(null, null, event.name(), event.metadata()));
+        if (!changes.isEmpty()) {
+            details.put("changes", changes);
+        }
+        repository.updateFile(event.fileId(), seq, event.name(), event.metadata());
+        entry(message, token, event.fileId(), AuditAction.VERSION, event.by(), at, details);
+    }
+
+    @EventHandler
+    void on(FileVersionRestoredEvent event, EventMessage<?> message, @Timestamp Instant at, TrackingToken token) {
+        Map<String, Object> details = content(event.version(), event.blobId(), event.size(), event.mediaType());
+        details.put("restoredFrom", event.restoredFrom());
+        putIfPresent(details, "changeLog", event.changeLog());
+        entry(message, token, event.fileId(), AuditAction.ROLLBACK, event.by(), at, details);
+    }
+
+    @EventHandler
+    void on(FileMetadataUpdatedEvent event, EventMessage<?> message, @SequenceNumber long seq, @Timestamp Instant at,
+            TrackingToken token) {
+        Map<String, Object> changes = repository.file(event.fileId())
+                .map(before -> Changes.between(before.name(), before.metadata(), event.name(), event.metadata()))
+                .orElseGet(() -> Changes.between(null, null, event.name(), event.metadata()));
+        repository.updateFile(event.fileId(), seq, event.name(), event.metadata());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("changes", changes);
+        entry(message, token, event.fileId(), AuditAction.METADATA, event.by(), at, details);
+    }
+
+    @EventHandler
+    void on(FileDeletedEvent event, EventMessage<?> message, @Timestamp Instant at, TrackingToken token) {
+        entry(message, token, event.fileId(), AuditAction.DELETE, event.by(), at, new LinkedHashMap<>());
+    }
+
+    @EventHandler
+    void on(FileRestoredFromTrashEvent event, EventMessage<?> message, @Timestamp Instant at, TrackingToken token) {
+        entry(message, token, event.fileId(), AuditAction.RESTORE, event.by(), at, new LinkedHashMap<>());
+    }
+
+    @EventHandler
+    void on(FilePurgedEvent event, EventMessage<?> message, @Timestamp Instant at, TrackingToken token) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("retentionExpired", event.retentionExpired());
+        entry(message, token, event.fileId(), AuditAction.PURGE, event.by(), at, details);
+    }
+
+    @EventHandler
+    void on(FileDownloadedEvent event, EventMessage<?> message, @Timestamp Instant at, TrackingToken token) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("version", event.version());
+        details.put("partial", event.partial());
+        entry(message, token, event.fileId(), AuditAction.DOWNLOAD, event.by(), at, details);
+    }
+
+    @ResetHandler
+    void reset() {
+        repository.deleteAll();
+    }
+
+    private void entry(EventMessage<?> message, TrackingToken token, FileId fileId, AuditAction action, UserId actor,
+                       Instant at, Map<String, Object> details) {
+        long position = token == null ? 0 : token.position().orElse(0);
+        repository.insertEntry(message.getIdentifier(), position, fileId, action, actor, at, details);
+    }
+
+    private static Map<String, Object> content(int version, BlobId blobId, long size, MediaType mediaType) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("version", version);
+        details.put("checksum", blobId.checksum());
+        details.put("size", size);
+        details.put("mimeType", mediaType.value());
+        return details;
+    }
+
+    private static Map<String, Object> metadata(FileMetadata metadata) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        putIfPresent(map, "description", metadata.description());
+        map.put("tags", metadata.tags());
+        map.put("folder", metadata.folder());
+        map.put("attributes", metadata.attributes());
+        return map;
+    }
+
+    private static void putIfPresent(Map<String, Object> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.filestore.query.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.filestore.command.api.BlobId;
+import io.filestore.command.api.FileDeletedEvent;
+import io.filestore.command.api.FileDownloadedEvent;
+import io.filestore.command.api.FileId;
+import io.filestore.command.api.FileMetadata;
+import io.filestore.command.api.FileMetadataUpdatedEvent;
+import io.filestore.command.api.FileName;
+import io.filestore.command.api.FileUploadedEvent;
+import io.filestore.command.api.MediaType;
+import io.filestore.command.api.UserId;
+import io.filestore.query.audit.api.AuditAction;
+import io.filestore.query.audit.api.AuditEntryView;
+import io.filestore.query.audit.api.AuditPage;
+import io.filestore.query.audit.api.AuditQuery;
+import io.filestore.query.audit.api.FileHistoryQuery;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.jdbc.datasource.init.ScriptUtils;
+
+/**
+ * The audit projection and its query handler against the real PostgreSQL (the test database, in a schema of the
+ * test's own created from migration V50): handlers called as Axon calls them, then queried.
+ */
+class AuditProjectionTest {
+
+    private static final Instant T = Instant.parse("2026-03-21T10:00:00Z");
+
+    private final String schema = "audit_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private final UserId alice = new UserId("alice");
+    private final UserId bob = new UserId("bob");
+    private final FileId file = FileId.random();
+    private SingleConnectionDataSource dataSource;
+    private AuditProjection projection;
+    private AuditQueryHandler queries;
+    private long position;
+
+    @BeforeEach
+    void createSchema() throws SQLException {
+        String url = env("FILESTORE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/filestore_test");
+        String user = env("FILESTORE_TEST_DB_USER", "filestore");
+        String password = env("FILESTORE_TEST_DB_PASSWORD", "filestore");
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        dataSource = new SingleConnectionDataSource(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+                user, password, true);
+        try (Connection c = dataSource.getConnection()) {
+            ScriptUtils.executeSqlScript(c, new ClassPathResource("db/migration/V50__audit_view.sql"));
+        }
+        AuditRepository repository = new AuditRepository(JdbcClient.create(dataSource));
+        projection = new AuditProjection(repository);
+        queries = new AuditQueryHandler(repository);
+    }
+
+    @AfterEach
+    void dropSchema() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+        dataSource.destroy();
+    }
+
+    @Test
+    void recordsWhoDidWhatWhenNewestFirst() {
+        FileUploadedEvent upload = uploaded();
+        projection.on(upload, message(upload), 0, T, token());
+        FileMetadataUpdatedEvent rename = new FileMetadataUpdatedEvent(file, new FileName("b.txt"),
+                new FileMetadata("about b", List.of(), "/", Map.of()), alice);
+        projection.on(rename, message(rename), 1, T.plusSeconds(1), token());
+        FileDownloadedEvent download = new FileDownloadedEvent(file, 1, bob, false);
+        projection.on(download, message(download), T.plusSeconds(2), token());
+        FileDeletedEvent delete = new FileDeletedEvent(file, alice);
+        projection.on(delete, message(delete), T.plusSeconds(3), token());
+
+        AuditPage page = queries.handle(new FileHistoryQuery(file, alice, false, 0, 10)).orElseThrow();
+
+        assertThat(page.hasMore()).isFalse();
+        assertThat(page.entries()).extracting(AuditEntryView::action)
+                .containsExactly(AuditAction.DELETE, AuditAction.DOWNLOAD, AuditAction.METADATA, AuditAction.UPLOAD);
+        assertThat(page.entries().get(1).actor()).isEqualTo(bob);
+        assertThat(page.entries().get(2).details()).isEqualTo(Map.of("changes", Map.of(
+                "name", Map.of("from", "a.txt", "to", "b.txt"),
+                "description", mapOf("from", null, "to", "about b"))));
+        assertThat(page.entries().get(3).at()).isEqualTo(T);
+    }
+
+    @Test
+    void aReplayedEventIsRecordedOnce() {
+        FileUploadedEvent upload = uploaded();
+        EventMessage<?> message = message(upload);
+        projection.on(upload, message, 0, T, token());
+        projection.on(upload, message, 0, T, token());
+
+        assertThat(queries.handle(new FileHistoryQuery(file, alice, false, 0, 10)).orElseThrow().entries()).hasSize(1);
+    }
+
+    @Test
+    void theHistoryIsTheOwnersOrAnAdministrators() {
+        FileUploadedEvent upload = uploaded();
+        projection.on(upload, message(upload), 0, T, token());
+
+        assertThat(queries.handle(new FileHistoryQuery(file, bob, false, 0, 10))).isEmpty();
+        assertThat(queries.handle(new FileHistoryQuery(file, bob, true, 0, 10))).isPresent();
+        assertThat(queries.handle(new FileHistoryQuery(FileId.random(), alice, true, 0, 10))).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void aResetEmptiesTheTrail() {
+        FileUploadedEvent upload = uploaded();
+        projection.on(upload, message(upload), 0, T, token());
+
+        projection.reset();
+
+        assertThat(queries.handle(new AuditQuery(null, null, null, null, null, 0, 10)).entries()).isEmpty();
+        assertThat(queries.handle(new FileHistoryQuery(file, alice, true, 0, 10))).isEmpty();
+    }
+
+    @Test
+    void filtersTheTrailAcrossFiles() {
+        FileUploadedEvent upload = uploaded();
+        projection.on(upload, message(upload), 0, T, token());
+        FileDownloadedEvent download = new FileDownloadedEvent(file, 1, bob, true);
+        projection.on(download, message(download), T.plusSeconds(5), token());
+
+        assertThat(queries.handle(new AuditQuery(bob, null, null, null, null, 0, 10)).entries())
+                .extracting(AuditEntryView::action).containsExactly(AuditAction.DOWNLOAD);
+        assertThat(queries.handle(new AuditQuery(null, file, AuditAction.UPLOAD, null, null, 0, 10)).entries())
+                .hasSize(1);
+        assertThat(queries.handle(new AuditQuery(null, null, null, T.plusSeconds(1), T.plusSeconds(6), 0, 10))
+                .entries()).extracting(AuditEntryView::action).containsExactly(AuditAction.DOWNLOAD);
+        AuditPage first = queries.handle(new AuditQuery(null, file, null, null, null, 0, 1));
+        assertThat(first.hasMore()).isTrue();
+        assertThat(first.entries()).extracting(AuditEntryView::action).containsExactly(AuditAction.DOWNLOAD);
+    }
+
+    private FileUploadedEvent uploaded() {
+        return new FileUploadedEvent(file, new FileName("a.txt"), new MediaType("text/plain"), 3,
+                new BlobId("a".repeat(64)), FileMetadata.EMPTY, alice);
+    }
+
+    private static EventMessage<?> message(Object payload) {
+        return GenericEventMessage.asEventMessage(payload);
+    }
+
+    private GlobalSequenceTrackingToken token() {
+        return new GlobalSequenceTrackingToken(++position);
+    }
+
+    private static Map<String, Object> mapOf(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> map = new java.util.HashMap<>();
+        map.put(k1, v1);
+        map.put(k2, v2);
+        return map;
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
