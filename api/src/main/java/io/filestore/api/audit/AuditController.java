@@ -40,7 +40,10 @@ public class AuditController {
     private final QueryGateway queries;
     private final AdminGuard admins;
 
-    public AuditController(QueryGateway queries, AdminGuard admins) {
+    private final io.filestore.api.files.FileQueries files;
+
+    public AuditController(QueryGateway queries, AdminGuard admins, io.filestore.api.files.FileQueries files) {
+        this.files = files;
         this.queries = queries;
         this.admins = admins;
     }
@@ -51,8 +54,11 @@ public class AuditController {
                                                     @RequestParam(defaultValue = "0") int offset) {
         checkPaging(limit, offset);
         FileId fileId = new FileId(id);
+        boolean fileAdmin = admins.isAdmin(caller) || files.findLive(fileId, caller.actor())
+                .flatMap(file -> file.permissions().roleOf(caller.actor(), java.time.Instant.now()))
+                .map(role -> role.allows(io.filestore.command.api.Role.ADMIN)).orElse(false);
         Optional<AuditPage> page = join(queries.query(
-                new FileHistoryQuery(fileId, caller.userId(), admins.isAdmin(caller), offset, limit),
+                new FileHistoryQuery(fileId, caller.userId(), fileAdmin, offset, limit),
                 ResponseTypes.optionalInstanceOf(AuditPage.class)));
         Map<String, Object> body = body(page.orElseThrow(() ->
                 new UnknownFileException("no file " + id)), limit, offset);

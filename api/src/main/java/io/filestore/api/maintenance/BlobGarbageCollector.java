@@ -4,6 +4,8 @@ import io.filestore.api.config.BlobStoreProperties;
 import io.filestore.blob.BlobStore;
 import io.filestore.command.api.BlobId;
 import io.filestore.query.metadata.api.UnreferencedBlobsQuery;
+import io.filestore.replay.OperationConflictException;
+import io.filestore.replay.OperationGuard;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,9 +39,11 @@ public class BlobGarbageCollector {
     private final QueryGateway queries;
     private final EventProcessingConfiguration processing;
     private final BlobStoreProperties properties;
+    private final OperationGuard operations;
 
     public BlobGarbageCollector(BlobStore blobs, QueryGateway queries, EventProcessingConfiguration processing,
-                                BlobStoreProperties properties) {
+                                BlobStoreProperties properties, OperationGuard operations) {
+        this.operations = operations;
         this.blobs = blobs;
         this.queries = queries;
         this.processing = processing;
@@ -52,8 +56,25 @@ public class BlobGarbageCollector {
         collect(Instant.now());
     }
 
-    /** One collection pass; returns the number of blobs deleted, or -1 when the pass was skipped. */
+    /**
+     * One collection pass; returns the number of blobs deleted, or -1 when the pass was skipped. A pass never
+     * overlaps a restore or a projection rebuild (their emptied views would make live blobs look unreferenced).
+     */
     public int collect(Instant now) {
+        try {
+            operations.begin(OperationGuard.Kind.BLOB_COLLECTION);
+        } catch (OperationConflictException e) {
+            log.info("blob garbage collection skipped: {}", e.getMessage());
+            return -1;
+        }
+        try {
+            return collectWhileGuarded(now);
+        } finally {
+            operations.end(OperationGuard.Kind.BLOB_COLLECTION);
+        }
+    }
+
+    private int collectWhileGuarded(Instant now) {
         if (!metadataViewCaughtUp()) {
             log.info("blob garbage collection skipped: the metadata view is still catching up");
             return -1;

@@ -7,6 +7,9 @@ import io.filestore.command.api.FileId;
 import io.filestore.command.api.FileMetadata;
 import io.filestore.command.api.FileMetadataUpdatedEvent;
 import io.filestore.command.api.FilePurgedEvent;
+import io.filestore.command.api.FileSharedEvent;
+import io.filestore.command.api.PublicLinkCreatedEvent;
+import io.filestore.command.api.ShareRevokedEvent;
 import io.filestore.command.api.FileRestoredFromTrashEvent;
 import io.filestore.command.api.FileUploadedEvent;
 import io.filestore.command.api.FileVersionAddedEvent;
@@ -112,6 +115,34 @@ public class AuditProjection {
         details.put("version", event.version());
         details.put("partial", event.partial());
         entry(message, token, event.fileId(), AuditAction.DOWNLOAD, event.by(), at, details);
+    }
+
+    @EventHandler
+    void on(FileSharedEvent event, EventMessage<?> message, @Timestamp Instant at, TrackingToken token) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("shareId", event.shareId());
+        details.put("grantee", event.grantee().value());
+        details.put("role", event.role().name().toLowerCase(java.util.Locale.ROOT));
+        putIfPresent(details, "expiresAt", event.expiresAt() == null ? null : event.expiresAt().toString());
+        entry(message, token, event.fileId(), AuditAction.SHARE, event.by(), at, details);
+    }
+
+    @EventHandler
+    void on(PublicLinkCreatedEvent event, EventMessage<?> message, @Timestamp Instant at, TrackingToken token) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("shareId", event.shareId());
+        details.put("link", true);
+        details.put("passwordProtected", event.passwordHash() != null);
+        putIfPresent(details, "maxDownloads", event.maxDownloads());
+        putIfPresent(details, "expiresAt", event.expiresAt() == null ? null : event.expiresAt().toString());
+        entry(message, token, event.fileId(), AuditAction.SHARE, event.by(), at, details);
+    }
+
+    @EventHandler
+    void on(ShareRevokedEvent event, EventMessage<?> message, @Timestamp Instant at, TrackingToken token) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("shareId", event.shareId());
+        entry(message, token, event.fileId(), AuditAction.REVOKE, event.by(), at, details);
     }
 
     @ResetHandler

@@ -13,7 +13,9 @@ public enum AuditAction {
     DELETE,
     RESTORE,
     PURGE,
-    DOWNLOAD;
+    DOWNLOAD,
+    SHARE,
+    REVOKE;
 
     /** The lowercase name used in the API and in the {@code audit_entry.action} column. */
     public String wireName() {
