@@ -107,7 +107,7 @@ public class RestoreService {
         Path dir = backups.completedBackup(request.backupId());
         guard.begin(OperationGuard.Kind.RESTORE);
         try {
-            if (!request.replace() && tables.head() > 0) {
+            if (!request.replace() && tables.head() > 0 && !tables.holdsOnlyBootstrap()) {
                 throw new OperationConflictException("the event store is not empty: restore into an empty store, or "
                         + "ask to replace it (replace: true), which moves the current store aside first");
             }
@@ -228,7 +228,7 @@ public class RestoreService {
         try {
             tables.lockForRestore(connection, settings.lockTimeout());
             if (!tables.isEmpty(connection)) {
-                if (!run.request.replace()) {
+                if (!run.request.replace() && !tables.holdsOnlyBootstrap(connection)) {
                     throw new OperationConflictException("the event store is not empty: restore into an empty store,"
                             + " or ask to replace it (replace: true), which moves the current store aside first");
                 }

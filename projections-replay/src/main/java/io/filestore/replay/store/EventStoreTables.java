@@ -210,6 +210,28 @@ public class EventStoreTables {
         }
     }
 
+    /**
+     * Whether the store holds nothing but what a first start writes: at most one event, the creation of the
+     * bootstrapped administrator's account. A restore treats such a store as empty (and moves that event aside).
+     */
+    public boolean holdsOnlyBootstrap(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) <= 1 AND count(*) FILTER (WHERE NOT "
+                     + "(aggregate_identifier LIKE 'user:%' AND sequence_number = 0)) = 0 FROM " + EVENTS)) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** {@link #holdsOnlyBootstrap(Connection)} on a connection of its own. */
+    public boolean holdsOnlyBootstrap() {
+        try (Connection c = dataSource.getConnection()) {
+            return holdsOnlyBootstrap(c);
+        } catch (SQLException e) {
+            throw new StoreAccessException("cannot read the event store", e);
+        }
+    }
+
     /** Snapshots of an empty store describe nothing it holds. */
     public void clearSnapshots(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
