@@ -252,16 +252,7 @@ public class AccountController {
         return map;
     }
 
-    /** Waits, bounded, until the users view shows the change just made (read-your-writes). */
     private static void await(BooleanSupplier visible) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!visible.getAsBoolean() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        io.filestore.api.web.ViewWait.until(visible);
     }
 }

@@ -273,14 +273,6 @@ public class ShareController {
     }
 
     private static void await(BooleanSupplier visible) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!visible.getAsBoolean() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        io.filestore.api.web.ViewWait.until(visible);
     }
 }
