@@ -2,11 +2,15 @@ package io.filestore.api.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
-/** {@code filestore.*}: the service-wide settings. */
+/**
+ * {@code filestore.*}: the service-wide settings. {@code admins}: user ids allowed to use the administration
+ * endpoints (empty by default: nobody).
+ */
 @ConfigurationProperties("filestore")
 public record FilestoreProperties(
         @DefaultValue("./data") Path dataDir,
@@ -14,9 +18,11 @@ public record FilestoreProperties(
         @DefaultValue("5s") Duration readYourWritesTimeout,
         @DefaultValue("100") int snapshotThreshold,
         @DefaultValue Trash trash,
-        @DefaultValue Download download) {
+        @DefaultValue Download download,
+        List<String> admins) {
 
     public FilestoreProperties {
+        admins = admins == null ? List.of() : List.copyOf(admins);
         dataDir = dataDir.toAbsolutePath().normalize();
         if (maxUploadSize.toBytes() <= 0) {
             throw new IllegalArgumentException("filestore.max-upload-size must be positive");

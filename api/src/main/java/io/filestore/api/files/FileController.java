@@ -3,6 +3,7 @@ package io.filestore.api.files;
 import io.filestore.api.config.FilestoreProperties;
 import io.filestore.api.download.DownloadResponder;
 import io.filestore.api.download.DownloadTarget;
+import io.filestore.api.search.FileSearch;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.api.web.BadRequestException;
 import io.filestore.api.web.Caller;
@@ -25,10 +26,12 @@ import io.filestore.command.api.VersionConflictException;
 import io.filestore.query.metadata.api.FilePage;
 import io.filestore.query.metadata.api.FileVersionView;
 import io.filestore.query.metadata.api.FileView;
+import io.filestore.query.search.api.SearchVisibility;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -60,13 +63,19 @@ public class FileController {
     private final UploadReader uploads;
     private final BlobStore blobs;
     private final DownloadResponder downloads;
+    private final FileSearch search;
+    private final SearchVisibility searchVisibility;
+    private final Duration readYourWrites;
 
     public FileController(CommandGateway commands, FileQueries queries, UploadReader uploads, BlobStore blobs,
-                          FilestoreProperties properties) {
+                          FilestoreProperties properties, FileSearch search, SearchVisibility searchVisibility) {
         this.commands = commands;
         this.queries = queries;
         this.uploads = uploads;
         this.blobs = blobs;
+        this.search = search;
+        this.searchVisibility = searchVisibility;
+        this.readYourWrites = properties.readYourWritesTimeout();
         this.downloads = new DownloadResponder((int) properties.download().bufferSize().toBytes(),
                 properties.download().sendfile());
     }
@@ -89,15 +98,21 @@ public class FileController {
         commands.sendAndWait(new UploadFileCommand(fileId, fileName, mediaType, upload.blob().size(),
                 new BlobId(upload.blob().sha256()), metadata, caller.userId()));
         queries.awaitSequence(fileId, 0);
+        searchVisibility.awaitIndexed(fileId, 0, readYourWrites);
         FileView view = queries.live(fileId, caller.userId());
         return ResponseEntity.created(URI.create("/api/files/" + fileId.value()))
                 .body(ApiResponse.ok(FileResponse.of(view)));
     }
 
+    /** Newest first from PostgreSQL; with filters, sort, cursor or facets from the search index. */
     @GetMapping
     public ApiResponse<Map<String, Object>> list(Caller caller,
                                                  @RequestParam(defaultValue = "20") int limit,
-                                                 @RequestParam(defaultValue = "0") int offset) {
+                                                 @RequestParam(defaultValue = "0") int offset,
+                                                 HttpServletRequest request) {
+        if (search.wantsIndex(request)) {
+            return ApiResponse.ok(search.list(caller.userId(), request));
+        }
         checkPaging(limit, offset);
         FilePage page = queries.list(caller.userId(), offset, limit);
         return ApiResponse.ok(pageBody(page, limit, offset));
@@ -146,6 +161,7 @@ public class FileController {
                 new BlobId(upload.blob().sha256()), upload.blob().size(), mediaType, newName, input.patch(),
                 input.changeLog(), caller.userId(), expected));
         queries.awaitSequence(fileId, sequence);
+        searchVisibility.awaitIndexed(fileId, sequence, readYourWrites);
         return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.userId())));
     }
 
@@ -168,6 +184,7 @@ public class FileController {
         long sequence = (Long) commands.sendAndWait(
                 new RestoreFileVersionCommand(fileId, version, null, caller.userId(), expected));
         queries.awaitSequence(fileId, sequence);
+        searchVisibility.awaitIndexed(fileId, sequence, readYourWrites);
         return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.userId())));
     }
 
@@ -193,6 +210,7 @@ public class FileController {
         long sequence = (Long) commands.sendAndWait(
                 new UpdateFileMetadataCommand(fileId, name, input.patch(), caller.userId(), expected));
         queries.awaitSequence(fileId, sequence);
+        searchVisibility.awaitIndexed(fileId, sequence, readYourWrites);
         return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.userId())));
     }
 
@@ -203,6 +221,7 @@ public class FileController {
         ExpectedState expected = IfMatch.parse(request.getHeader(HttpHeaders.IF_MATCH));
         long sequence = (Long) commands.sendAndWait(new DeleteFileCommand(fileId, caller.userId(), expected));
         queries.awaitSequence(fileId, sequence);
+        searchVisibility.awaitRemoved(fileId, readYourWrites);
         return ApiResponse.ok(FileResponse.of(queries.trashed(fileId, caller.userId())));
     }
 
