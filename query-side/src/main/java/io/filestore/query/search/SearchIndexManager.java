@@ -252,14 +252,19 @@ public class SearchIndexManager implements SearchIndexAdministration {
             index.finishBuilding(running.target());
             index.swapAlias(running.previous(), running.target());
             servingIndex = running.target();
-            rebuild = null;
-            lastCompletedAt = Instant.now();
-            log.info("search: rebuild complete in {} s; alias {} now serves {}",
-                    Duration.between(running.startedAt(), lastCompletedAt).toSeconds(), index.alias(),
-                    running.target());
             for (String old : running.previous()) {
-                index.delete(old);
+                try {
+                    index.delete(old);
+                } catch (IOException | ElasticsearchException e) {
+                    log.warn("search: could not delete the old index {} ({}); the next start removes it", old,
+                            e.toString());
+                }
             }
+            Instant now = Instant.now();
+            log.info("search: rebuild complete in {} s; alias {} now serves {}",
+                    Duration.between(running.startedAt(), now).toSeconds(), index.alias(), running.target());
+            lastCompletedAt = now;
+            rebuild = null;
         } catch (IOException | ElasticsearchException e) {
             lastError = e.toString();
             log.warn("search: could not complete the rebuild yet: {}", e.toString());
