@@ -19,23 +19,30 @@ import java.util.stream.Stream;
 /**
  * The packaged application ({@code target/filestore.jar}) running as its own process, as a user runs it: heap
  * capped at 256 MiB, the real PostgreSQL and Elasticsearch (from the {@code FILESTORE_TEST_*} variables that
- * {@code ./filestore test} sets), a fresh data directory under {@code target/}. One instance serves every
+ * {@code ./filestore test} sets; Elasticsearch through a {@link TcpProxy}), a fresh data directory under
+ * {@code target/}. One instance serves every
  * end-to-end test class of the JVM; it is stopped when the JVM exits.
  */
 final class RunningApp {
 
     private static RunningApp instance;
 
+    /** The user id configured as administrator ({@code filestore.admins}). */
+    static final String ADMIN = "it-admin";
+
     final URI base;
     final Path dataDir;
     private final Process process;
     final Path log;
+    /** The application reaches Elasticsearch through this proxy, so a test can simulate an outage. */
+    final TcpProxy elasticsearch;
 
-    private RunningApp(URI base, Path dataDir, Process process, Path log) {
+    private RunningApp(URI base, Path dataDir, Process process, Path log, TcpProxy elasticsearch) {
         this.base = base;
         this.dataDir = dataDir;
         this.process = process;
         this.log = log;
+        this.elasticsearch = elasticsearch;
     }
 
     static synchronized RunningApp get() {
@@ -94,7 +101,9 @@ final class RunningApp {
         environment.put("FILESTORE_DB_URL", env("FILESTORE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/filestore_test"));
         environment.put("FILESTORE_DB_USER", env("FILESTORE_TEST_DB_USER", "filestore"));
         environment.put("FILESTORE_DB_PASSWORD", env("FILESTORE_TEST_DB_PASSWORD", "filestore"));
-        environment.put("FILESTORE_ELASTICSEARCH_URL", env("FILESTORE_TEST_ES_URL", "http://127.0.0.1:9200"));
+        TcpProxy elasticsearch = new TcpProxy(URI.create(env("FILESTORE_TEST_ES_URL", "http://127.0.0.1:9200")));
+        environment.put("FILESTORE_ELASTICSEARCH_URL", "http://127.0.0.1:" + elasticsearch.port());
+        environment.put("FILESTORE_ADMINS", ADMIN);
         environment.put("FILESTORE_ELASTICSEARCH_INDEX_PREFIX", env("FILESTORE_TEST_INDEX_PREFIX", "filestore-test"));
         // Small enough to test the limit by streaming, large enough for the 1 GiB round trip.
         environment.put("FILESTORE_MAX_UPLOAD_SIZE", "1100MB");
@@ -116,7 +125,7 @@ final class RunningApp {
                 HttpResponse<String> health = client.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
-                    return new RunningApp(base, dataDir, process, log);
+                    return new RunningApp(base, dataDir, process, log, elasticsearch);
                 }
             } catch (IOException e) {
                 // not listening yet

@@ -51,6 +51,13 @@ class AxonProjectionReplay implements ProjectionReplay {
     }
 
     @Override
+    public boolean processedAny() {
+        Map<Integer, EventTrackerStatus> status = processor().processingStatus();
+        return status.isEmpty()
+                || status.values().stream().anyMatch(segment -> segment.getCurrentPosition().orElse(-1) >= 0);
+    }
+
+    @Override
     public long headPosition() {
         TrackingToken head = eventStore.getObject().createHeadToken();
         return head == null ? -1 : head.position().orElse(-1);

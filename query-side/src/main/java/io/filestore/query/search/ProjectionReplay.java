@@ -14,6 +14,12 @@ interface ProjectionReplay {
      */
     OptionalLong lowestPosition();
 
+    /**
+     * Whether the processor has already processed events (so an index created now would miss them); true when
+     * it cannot tell (it holds no segment yet).
+     */
+    boolean processedAny();
+
     /** The position of the newest event in the event store, -1 when the store is empty. */
     long headPosition();
 }

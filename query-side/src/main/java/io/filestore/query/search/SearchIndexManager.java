@@ -157,7 +157,7 @@ public class SearchIndexManager implements SearchIndexAdministration {
                 String created = index.create(false);
                 index.addAlias(created);
                 targets = List.of(created);
-                replayNeeded = replay.headPosition() >= 0;
+                replayNeeded = replay.headPosition() >= 0 && replay.processedAny();
                 freshIndexAwaitingReplay = replayNeeded;
                 log.info("search: created index {} behind alias {}{}", created, index.alias(),
                         replayNeeded ? "; replaying the event store into it" : "");

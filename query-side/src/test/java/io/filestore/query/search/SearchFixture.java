@@ -216,6 +216,8 @@ final class SearchFixture implements AutoCloseable {
         volatile long position = -1;
         volatile Duration pausePerEvent = Duration.ZERO;
         volatile boolean automatic = true;
+        /** Whether the stand-in processor claims to have processed events before (an index created now misses them). */
+        volatile boolean processedAny = true;
         int replays;
 
         @Override
@@ -249,6 +251,11 @@ final class SearchFixture implements AutoCloseable {
         @Override
         public OptionalLong lowestPosition() {
             return OptionalLong.of(position);
+        }
+
+        @Override
+        public boolean processedAny() {
+            return processedAny;
         }
 
         @Override
