@@ -4,6 +4,7 @@ import io.filestore.api.config.FilestoreProperties;
 import io.filestore.api.download.DownloadResponder;
 import io.filestore.api.download.DownloadTarget;
 import io.filestore.api.search.FileSearch;
+import io.filestore.api.search.SearchReadYourWrites;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.api.web.BadRequestException;
 import io.filestore.api.web.Caller;
@@ -26,12 +27,10 @@ import io.filestore.command.api.VersionConflictException;
 import io.filestore.query.metadata.api.FilePage;
 import io.filestore.query.metadata.api.FileVersionView;
 import io.filestore.query.metadata.api.FileView;
-import io.filestore.query.search.api.SearchVisibility;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -64,18 +63,16 @@ public class FileController {
     private final BlobStore blobs;
     private final DownloadResponder downloads;
     private final FileSearch search;
-    private final SearchVisibility searchVisibility;
-    private final Duration readYourWrites;
+    private final SearchReadYourWrites searchWrites;
 
     public FileController(CommandGateway commands, FileQueries queries, UploadReader uploads, BlobStore blobs,
-                          FilestoreProperties properties, FileSearch search, SearchVisibility searchVisibility) {
+                          FilestoreProperties properties, FileSearch search, SearchReadYourWrites searchWrites) {
         this.commands = commands;
         this.queries = queries;
         this.uploads = uploads;
         this.blobs = blobs;
         this.search = search;
-        this.searchVisibility = searchVisibility;
-        this.readYourWrites = properties.readYourWritesTimeout();
+        this.searchWrites = searchWrites;
         this.downloads = new DownloadResponder((int) properties.download().bufferSize().toBytes(),
                 properties.download().sendfile());
     }
@@ -98,7 +95,7 @@ public class FileController {
         commands.sendAndWait(new UploadFileCommand(fileId, fileName, mediaType, upload.blob().size(),
                 new BlobId(upload.blob().sha256()), metadata, caller.userId()));
         queries.awaitSequence(fileId, 0);
-        searchVisibility.awaitIndexed(fileId, 0, readYourWrites);
+        searchWrites.awaitIndexed(fileId, 0);
         FileView view = queries.live(fileId, caller.userId());
         return ResponseEntity.created(URI.create("/api/files/" + fileId.value()))
                 .body(ApiResponse.ok(FileResponse.of(view)));
@@ -161,7 +158,7 @@ public class FileController {
                 new BlobId(upload.blob().sha256()), upload.blob().size(), mediaType, newName, input.patch(),
                 input.changeLog(), caller.userId(), expected));
         queries.awaitSequence(fileId, sequence);
-        searchVisibility.awaitIndexed(fileId, sequence, readYourWrites);
+        searchWrites.awaitIndexed(fileId, sequence);
         return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.userId())));
     }
 
@@ -184,7 +181,7 @@ public class FileController {
         long sequence = (Long) commands.sendAndWait(
                 new RestoreFileVersionCommand(fileId, version, null, caller.userId(), expected));
         queries.awaitSequence(fileId, sequence);
-        searchVisibility.awaitIndexed(fileId, sequence, readYourWrites);
+        searchWrites.awaitIndexed(fileId, sequence);
         return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.userId())));
     }
 
@@ -210,7 +207,7 @@ public class FileController {
         long sequence = (Long) commands.sendAndWait(
                 new UpdateFileMetadataCommand(fileId, name, input.patch(), caller.userId(), expected));
         queries.awaitSequence(fileId, sequence);
-        searchVisibility.awaitIndexed(fileId, sequence, readYourWrites);
+        searchWrites.awaitIndexed(fileId, sequence);
         return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.userId())));
     }
 
@@ -221,7 +218,7 @@ public class FileController {
         ExpectedState expected = IfMatch.parse(request.getHeader(HttpHeaders.IF_MATCH));
         long sequence = (Long) commands.sendAndWait(new DeleteFileCommand(fileId, caller.userId(), expected));
         queries.awaitSequence(fileId, sequence);
-        searchVisibility.awaitRemoved(fileId, readYourWrites);
+        searchWrites.awaitRemoved(fileId);
         return ApiResponse.ok(FileResponse.of(queries.trashed(fileId, caller.userId())));
     }
 

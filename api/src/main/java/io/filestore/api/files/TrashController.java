@@ -1,12 +1,11 @@
 package io.filestore.api.files;
 
-import io.filestore.api.config.FilestoreProperties;
+import io.filestore.api.search.SearchReadYourWrites;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.api.web.Caller;
 import io.filestore.command.api.FileId;
 import io.filestore.command.api.PurgeFileCommand;
 import io.filestore.command.api.RestoreFileFromTrashCommand;
-import io.filestore.query.search.api.SearchVisibility;
 import java.util.Map;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -24,15 +23,12 @@ public class TrashController {
 
     private final CommandGateway commands;
     private final FileQueries queries;
-    private final SearchVisibility searchVisibility;
-    private final FilestoreProperties properties;
+    private final SearchReadYourWrites searchWrites;
 
-    public TrashController(CommandGateway commands, FileQueries queries, SearchVisibility searchVisibility,
-                           FilestoreProperties properties) {
+    public TrashController(CommandGateway commands, FileQueries queries, SearchReadYourWrites searchWrites) {
         this.commands = commands;
         this.queries = queries;
-        this.searchVisibility = searchVisibility;
-        this.properties = properties;
+        this.searchWrites = searchWrites;
     }
 
     @GetMapping
@@ -48,7 +44,7 @@ public class TrashController {
         queries.trashed(fileId, caller.userId());
         long sequence = (Long) commands.sendAndWait(new RestoreFileFromTrashCommand(fileId, caller.userId()));
         queries.awaitSequence(fileId, sequence);
-        searchVisibility.awaitIndexed(fileId, sequence, properties.readYourWritesTimeout());
+        searchWrites.awaitIndexed(fileId, sequence);
         return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.userId())));
     }
 

@@ -90,7 +90,7 @@ public class SearchQueryHandler {
         boolean more = hits.size() > query.limit();
         List<FileHit> files = new ArrayList<>(Math.min(hits.size(), query.limit()));
         for (int i = 0; i < hits.size() && i < query.limit(); i++) {
-            files.add(hit(hits.get(i), query.sort() == SortField.RELEVANCE));
+            files.add(hit(hits.get(i), query.sort() == SortField.RELEVANCE, query.text()));
         }
         SearchCursor next = more ? cursor(query, hits.get(query.limit() - 1)) : null;
         TotalHits total = response.hits().total();
@@ -121,16 +121,13 @@ public class SearchQueryHandler {
         return new SearchCursor(query.sort(), query.direction(), value, new FileId(sort.get(1).stringValue()));
     }
 
-    private static FileHit hit(Hit<FileDocument> hit, boolean scored) {
+    private static FileHit hit(Hit<FileDocument> hit, boolean scored, String text) {
         FileDocument doc = hit.source();
         FileName name = new FileName(doc.name());
         Map<String, List<String>> highlights = new LinkedHashMap<>();
-        List<String> nameFragments = hit.highlight().get("nameText");
-        if (nameFragments != null && !nameFragments.isEmpty()) {
-            String highlighted = Highlights.onName(name.value(), nameFragments.get(0));
-            if (highlighted != null) {
-                highlights.put("name", List.of(highlighted));
-            }
+        String highlighted = text == null ? null : Highlights.name(name.value(), text);
+        if (highlighted != null) {
+            highlights.put("name", List.of(highlighted));
         }
         List<String> description = hit.highlight().get("description");
         if (description != null && !description.isEmpty()) {

@@ -167,22 +167,14 @@ final class SearchRequests {
         return List.of(value, FieldValue.of(cursor.after().value()));
     }
 
+    /**
+     * Highlights description matches (typo-tolerant like the search); names are highlighted by
+     * {@link Highlights}, which is much cheaper than Elasticsearch's fuzzy and prefix highlighting.
+     */
     private static void highlight(SearchRequest.Builder request, String text) {
-        List<String> words = Words.of(text);
-        String joined = String.join(" ", words);
-        String last = words.isEmpty() ? null : words.get(words.size() - 1);
-        Query nameHighlight = Query.of(q -> q.bool(b -> {
-            b.should(s -> s.match(m -> m.field("nameText").query(joined).fuzziness(FUZZINESS)
-                    .prefixLength(PREFIX_LENGTH)));
-            if (last != null) {
-                b.should(s -> s.wildcard(w -> w.field("nameText").value(last + "*")));
-            }
-            return b;
-        }));
         Query descriptionHighlight = Query.of(q -> q.match(m -> m.field("description").query(text)
                 .fuzziness(FUZZINESS).prefixLength(PREFIX_LENGTH)));
         request.highlight(h -> h.encoder(HighlighterEncoder.Html).preTags("<em>").postTags("</em>")
-                .fields("nameText", f -> f.numberOfFragments(0).highlightQuery(nameHighlight))
                 .fields("description", f -> f.fragmentSize(DESCRIPTION_FRAGMENT).numberOfFragments(3)
                         .highlightQuery(descriptionHighlight)));
     }

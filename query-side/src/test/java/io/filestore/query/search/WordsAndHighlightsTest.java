@@ -17,15 +17,22 @@ class WordsAndHighlightsTest {
     }
 
     @Test
-    void carriesHighlightsOverToTheEscapedName() {
-        assertThat(Highlights.onName("R&D <plan>.md", "R D  <em>plan</em>  md"))
-                .isEqualTo("R&amp;D &lt;<em>plan</em>&gt;.md");
-        assertThat(Highlights.onName("a_b.txt", "<em>a</em> <em>b</em> txt")).isEqualTo("<em>a</em>_<em>b</em>.txt");
+    void highlightsMatchingNameWordsEscaped() {
+        assertThat(Highlights.name("R&D <plan>.md", "plan")).isEqualTo("R&amp;D &lt;<em>plan</em>&gt;.md");
+        assertThat(Highlights.name("annual_report_2024.pdf", "anual rep"))
+                .isEqualTo("<em>annual</em>_<em>report</em>_2024.pdf");
+        assertThat(Highlights.name("Quarterly Report.docx", "quartelry")).isEqualTo("<em>Quarterly</em> Report.docx");
+        assertThat(Highlights.name("a_b.txt", "zzz")).isNull();
     }
 
     @Test
-    void ignoresAFragmentThatDoesNotFitTheName() {
-        assertThat(Highlights.onName("a_b.txt", "<em>x</em> b txt")).isNull();
+    void highlightsOnlyWhatTheSearchMatches() {
+        assertThat(Highlights.name("notes.txt", "nots")).isNull(); // 4 letters: no typo tolerance
+        assertThat(Highlights.name("report.pdf", "rep x")).isNull(); // only the last word is a prefix
+        assertThat(Highlights.name("report.pdf", "xeport")).isNull(); // the first letter is never a typo
+        assertThat(Highlights.distance("report", "reprot")).isEqualTo(1);
+        assertThat(Highlights.distance("kilimanjaro", "kilimanjaor")).isEqualTo(1);
+        assertThat(Highlights.distance("abc", "xyz")).isEqualTo(3);
     }
 
     @Test
