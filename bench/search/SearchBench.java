@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * its numbers to a properties file; "report" turns them into the JSON and Markdown results.
  *
  *   java SearchBench.java index    <app> <es> <alias> <expected> <results.properties>
- *   java SearchBench.java latency  <app> <user> <results.properties>
+ *   java SearchBench.java latency  <app> <user> <results.properties> [kind,kind,...]
  *   java SearchBench.java rebuild  <app> <admin> <user> <expected> <results.properties>
  *   java SearchBench.java uploads  <app> <label> <count> <results.properties>
  *   java SearchBench.java report   <results.properties> <out.json> <out.md>
@@ -73,7 +73,8 @@ public class SearchBench {
         switch (args[0]) {
             case "index" -> index(URI.create(args[1]), URI.create(args[2]), args[3], Long.parseLong(args[4]),
                     Path.of(args[5]));
-            case "latency" -> latency(URI.create(args[1]), args[2], Path.of(args[3]));
+            case "latency" -> latency(URI.create(args[1]), args[2], Path.of(args[3]),
+                    args.length > 4 ? List.of(args[4].split(",")) : null);
             case "rebuild" -> rebuild(URI.create(args[1]), args[2], args[3], Long.parseLong(args[4]),
                     Path.of(args[5]));
             case "uploads" -> uploads(URI.create(args[1]), args[2], Integer.parseInt(args[3]), Path.of(args[4]));
@@ -122,7 +123,7 @@ public class SearchBench {
 
     // ---- query latency by kind and concurrency ----
 
-    static void latency(URI app, String user, Path results) throws Exception {
+    static void latency(URI app, String user, Path results, List<String> only) throws Exception {
         List<String> ids = new ArrayList<>();
         Matcher m = FILE_ID.matcher(get(app, user, "/api/files?limit=100").body());
         while (m.find()) {
@@ -138,12 +139,17 @@ public class SearchBench {
         for (int concurrency : new int[]{1, 8}) {
             int requests = concurrency == 1 ? 300 : 800;
             for (Map.Entry<String, Function<Random, String>> kind : kinds.entrySet()) {
+                if (only != null && !only.contains(kind.getKey())) {
+                    continue;
+                }
                 run(app, user, kind.getValue(), 8, 80, 7); // warm up
                 Stats stats = run(app, user, kind.getValue(), concurrency, requests, 42 + concurrency);
                 record(p, "latency." + kind.getKey() + ".c" + concurrency, stats);
             }
-            Stats deep = deepPages(app, user, concurrency, requests);
-            record(p, "latency.deep-paged.c" + concurrency, deep);
+            if (only == null || only.contains("deep-paged")) {
+                Stats deep = deepPages(app, user, concurrency, requests);
+                record(p, "latency.deep-paged.c" + concurrency, deep);
+            }
         }
         store(p, results);
     }

@@ -73,7 +73,7 @@ FROM files, vocab, sized,
                      vocab.w[1 + floor(r1 * sized.nw)::int] || CASE WHEN n % 3 = 0 THEN ' ' ELSE '_' END
                          || vocab.w[1 + floor(r2 * sized.nw)::int] || '-' || n || '.'
                          || vocab.ext[e] AS name,
-                     '/' || vocab.dept[1 + n % 10] || '/' || vocab.proj[1 + (n / 10) % 25]
+                     '/' || vocab.dept[1 + (n / 7) % 10] || '/' || vocab.proj[1 + (n / 10) % 25]
                          || CASE WHEN n % 3 = 0 THEN '/' || (2019 + n % 6) ELSE '' END AS folder) AS derived,
      LATERAL (SELECT CASE WHEN n % 4 = 0 THEN NULL ELSE
                          array_to_string(ARRAY(SELECT vocab.w[1 + floor(random() * sized.nw)::int]

@@ -41,6 +41,9 @@ public class FileIndex {
     /** The version of {@code search/files-index.json}; an index with an older one is rebuilt at start. */
     public static final int MAPPING_VERSION = 1;
 
+    /** The periodic refresh of a serving index (as in files-index.json); searches see changes this late. */
+    static final String REFRESH = "1s";
+
     private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -130,7 +133,7 @@ public class FileIndex {
 
     /** Restores periodic refreshing of a built index and makes everything written so far searchable. */
     void finishBuilding(String index) throws IOException {
-        client.indices().putSettings(r -> r.index(index).settings(s -> s.refreshInterval(t -> t.time("1s"))));
+        client.indices().putSettings(r -> r.index(index).settings(s -> s.refreshInterval(t -> t.time(REFRESH))));
         refresh(index);
     }
 

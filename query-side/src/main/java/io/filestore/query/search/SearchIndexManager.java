@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import io.filestore.query.search.api.RebuildStatus;
 import io.filestore.query.search.api.SearchIndexAdministration;
 import io.filestore.query.search.api.SearchUnavailableException;
+import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,6 +89,7 @@ public class SearchIndexManager implements SearchIndexAdministration {
         }
     }
 
+    @PreDestroy
     public void stop() {
         scheduler.shutdownNow();
     }
@@ -95,7 +97,10 @@ public class SearchIndexManager implements SearchIndexAdministration {
     private void initialize() {
         try {
             ensureReady();
-            initializer.cancel(false);
+            ScheduledFuture<?> self = initializer;
+            if (self != null) {
+                self.cancel(false);
+            }
         } catch (IOException | ElasticsearchException e) {
             log.warn("search index not ready yet ({}); retrying in {} s", e.toString(), RETRY_SECONDS);
         } catch (RuntimeException e) {
@@ -268,6 +273,9 @@ public class SearchIndexManager implements SearchIndexAdministration {
         } catch (IOException | ElasticsearchException e) {
             lastError = e.toString();
             log.warn("search: could not complete the rebuild yet: {}", e.toString());
+        } catch (RuntimeException e) {
+            lastError = e.toString(); // never let the periodic check die
+            log.error("search: could not complete the rebuild", e);
         } finally {
             lock.unlock();
         }
