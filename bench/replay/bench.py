@@ -308,7 +308,7 @@ class App:
 
     def start(self):
         env = dict(os.environ, SERVER_PORT=str(self.args.port), FILESTORE_DATA_DIR=self.data_dir,
-                   FILESTORE_DB_URL=self.pg.url(self.args.db), FILESTORE_ADMINS=ADMIN,
+                   FILESTORE_DB_URL=self.pg.url(self.args.db), FILESTORE_SECURITY_ADMIN_USER=ADMIN, FILESTORE_SECURITY_ADMIN_PASSWORD="bench-admin-password-1", FILESTORE_SECURITY_TRUSTED_HEADER="X-User-Id",
                    FILESTORE_ELASTICSEARCH_INDEX_PREFIX="filestore-backup-bench")
         log = open(os.path.join(RESULTS, "replay-app.log"), "a")
         self.process = subprocess.Popen([self.args.java, "-Xmx" + self.args.heap, "-jar", self.jar], env=env,

@@ -2,11 +2,14 @@ package io.filestore.api.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
-/** {@code filestore.*}: the service-wide settings. */
+/**
+ * {@code filestore.*}: the service-wide settings.
+ */
 @ConfigurationProperties("filestore")
 public record FilestoreProperties(
         @DefaultValue("./data") Path dataDir,

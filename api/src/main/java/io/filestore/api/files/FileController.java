@@ -4,6 +4,8 @@ import io.filestore.api.audit.AccessRecorder;
 import io.filestore.api.config.FilestoreProperties;
 import io.filestore.api.download.DownloadResponder;
 import io.filestore.api.download.DownloadTarget;
+import io.filestore.api.search.FileSearch;
+import io.filestore.api.search.SearchReadYourWrites;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.api.web.BadRequestException;
 import io.filestore.api.web.Caller;
@@ -61,10 +63,15 @@ public class FileController {
     private final DownloadResponder downloads;
     private final FileCreator creator;
     private final AccessRecorder accesses;
+    private final FileSearch search;
+    private final SearchReadYourWrites searchWrites;
 
     public FileController(CommandGateway commands, FileQueries queries, UploadReader uploads, BlobStore blobs,
-                          FilestoreProperties properties, FileCreator creator, AccessRecorder accesses) {
+                          FilestoreProperties properties, FileCreator creator, AccessRecorder accesses,
+                          FileSearch search, SearchReadYourWrites searchWrites) {
         this.accesses = accesses;
+        this.search = search;
+        this.searchWrites = searchWrites;
         this.commands = commands;
         this.creator = creator;
         this.queries = queries;
@@ -87,10 +94,15 @@ public class FileController {
                 .body(ApiResponse.ok(FileResponse.of(view)));
     }
 
+    /** Newest first from PostgreSQL; with filters, sort, cursor or facets from the search index. */
     @GetMapping
     public ApiResponse<Map<String, Object>> list(Caller caller,
                                                  @RequestParam(defaultValue = "20") int limit,
-                                                 @RequestParam(defaultValue = "0") int offset) {
+                                                 @RequestParam(defaultValue = "0") int offset,
+                                                 HttpServletRequest request) {
+        if (search.wantsIndex(request)) {
+            return ApiResponse.ok(search.list(caller.actor(), request));
+        }
         checkPaging(limit, offset);
         FilePage page = queries.list(caller.actor(), offset, limit);
         return ApiResponse.ok(pageBody(page, limit, offset));
@@ -146,6 +158,7 @@ public class FileController {
                 new BlobId(upload.blob().sha256()), upload.blob().size(), mediaType, newName, input.patch(),
                 input.changeLog(), caller.actor(), expected));
         queries.awaitSequence(fileId, sequence);
+        searchWrites.awaitIndexed(fileId, sequence);
         return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.actor())));
     }
 
@@ -168,6 +181,7 @@ public class FileController {
         long sequence = (Long) commands.sendAndWait(
                 new RestoreFileVersionCommand(fileId, version, null, caller.actor(), expected));
         queries.awaitSequence(fileId, sequence);
+        searchWrites.awaitIndexed(fileId, sequence);
         return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.actor())));
     }
 
@@ -193,6 +207,7 @@ public class FileController {
         long sequence = (Long) commands.sendAndWait(
                 new UpdateFileMetadataCommand(fileId, name, input.patch(), caller.actor(), expected));
         queries.awaitSequence(fileId, sequence);
+        searchWrites.awaitIndexed(fileId, sequence);
         return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.actor())));
     }
 
@@ -203,6 +218,7 @@ public class FileController {
         ExpectedState expected = IfMatch.parse(request.getHeader(HttpHeaders.IF_MATCH));
         long sequence = (Long) commands.sendAndWait(new DeleteFileCommand(fileId, caller.actor(), expected));
         queries.awaitSequence(fileId, sequence);
+        searchWrites.awaitRemoved(fileId);
         return ApiResponse.ok(FileResponse.of(queries.trashed(fileId, caller.actor())));
     }
 

@@ -25,7 +25,11 @@ public class FileCreator {
     private final CommandGateway commands;
     private final FileQueries queries;
 
-    public FileCreator(CommandGateway commands, FileQueries queries) {
+    private final io.filestore.api.search.SearchReadYourWrites searchWrites;
+
+    public FileCreator(CommandGateway commands, FileQueries queries,
+                       io.filestore.api.search.SearchReadYourWrites searchWrites) {
+        this.searchWrites = searchWrites;
         this.commands = commands;
         this.queries = queries;
     }
@@ -60,6 +64,7 @@ public class FileCreator {
         commands.sendAndWait(new UploadFileCommand(fileId, file.name(), file.mediaType(), blob.size(),
                 new BlobId(blob.sha256()), file.metadata(), owner));
         queries.awaitSequence(fileId, 0);
+        searchWrites.awaitIndexed(fileId, 0);
         return queries.live(fileId, io.filestore.command.api.Actor.user(owner));
     }
 

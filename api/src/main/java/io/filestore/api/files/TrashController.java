@@ -1,5 +1,6 @@
 package io.filestore.api.files;
 
+import io.filestore.api.search.SearchReadYourWrites;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.api.web.Caller;
 import io.filestore.command.api.FileId;
@@ -22,10 +23,12 @@ public class TrashController {
 
     private final CommandGateway commands;
     private final FileQueries queries;
+    private final SearchReadYourWrites searchWrites;
 
-    public TrashController(CommandGateway commands, FileQueries queries) {
+    public TrashController(CommandGateway commands, FileQueries queries, SearchReadYourWrites searchWrites) {
         this.commands = commands;
         this.queries = queries;
+        this.searchWrites = searchWrites;
     }
 
     @GetMapping
@@ -41,6 +44,7 @@ public class TrashController {
         queries.trashed(fileId, caller.actor());
         long sequence = (Long) commands.sendAndWait(new RestoreFileFromTrashCommand(fileId, caller.actor()));
         queries.awaitSequence(fileId, sequence);
+        searchWrites.awaitIndexed(fileId, sequence);
         return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.actor())));
     }
 

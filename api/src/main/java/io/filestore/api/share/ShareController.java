@@ -57,7 +57,11 @@ public class ShareController {
     private final FileQueries files;
     private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
 
-    public ShareController(CommandGateway commands, QueryGateway queryGateway, FileQueries files) {
+    private final io.filestore.api.search.SearchReadYourWrites searchWrites;
+
+    public ShareController(CommandGateway commands, QueryGateway queryGateway, FileQueries files,
+                           io.filestore.api.search.SearchReadYourWrites searchWrites) {
+        this.searchWrites = searchWrites;
         this.commands = commands;
         this.queryGateway = queryGateway;
         this.files = files;
@@ -113,6 +117,7 @@ public class ShareController {
             long seq = (Long) commands.sendAndWait(new ShareFileCommand(fileId, shareId, grantee, role, expiresAt,
                     caller.actor()));
             files.awaitSequence(fileId, seq);
+            searchWrites.awaitIndexed(fileId, seq);
             await(() -> shares(fileId).stream().anyMatch(s -> s.shareId().equals(shareId)));
             answer.put("type", grantee.value().startsWith("group:") ? "group" : "user");
             answer.put("grantee", grantee.value());
@@ -141,6 +146,7 @@ public class ShareController {
         }
         long seq = (Long) commands.sendAndWait(new RevokeShareCommand(fileId, shareId, caller.actor()));
         files.awaitSequence(fileId, seq);
+        searchWrites.awaitIndexed(fileId, seq);
         await(() -> shares(fileId).stream().noneMatch(s -> s.shareId().equals(shareId)));
         return ApiResponse.ok(Map.of("shareId", shareId, "fileId", fileId.value(), "revoked", true));
     }

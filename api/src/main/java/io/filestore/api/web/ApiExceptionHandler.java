@@ -14,6 +14,7 @@ import io.filestore.replay.OperationConflictException;
 import io.filestore.replay.RestoreInProgressException;
 import io.filestore.replay.UnknownBackupException;
 import io.filestore.replay.UnknownProjectionException;
+import io.filestore.query.search.api.SearchUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.axonframework.commandhandling.CommandExecutionException;
@@ -46,6 +47,8 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 public class ApiExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    /** How long a client should wait before searching again when Elasticsearch is unreachable. */
+    static final String SEARCH_RETRY_AFTER_SECONDS = "10";
 
     @ExceptionHandler(CommandExecutionException.class)
     ResponseEntity<ProblemDetail> commandFailed(CommandExecutionException e, HttpServletRequest request) {
@@ -69,6 +72,16 @@ public class ApiExceptionHandler {
         if (e instanceof UnauthenticatedException) {
             return problem(HttpStatus.UNAUTHORIZED, e.getMessage(), request, null);
         }
+        if (e instanceof ForbiddenException) {
+            return problem(HttpStatus.FORBIDDEN, e.getMessage(), request, null);
+        }
+        if (e instanceof SearchUnavailableException) {
+            log.warn("{} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+            ResponseEntity<ProblemDetail> answer = problem(HttpStatus.SERVICE_UNAVAILABLE,
+                    "search is temporarily unavailable; uploads and downloads still work", request, null);
+            return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                    .header(HttpHeaders.RETRY_AFTER, SEARCH_RETRY_AFTER_SECONDS).body(answer.getBody());
+        }
         if (e instanceof UnknownFileException || e instanceof FileAccessDeniedException
                 || e instanceof FileDeletedException || e instanceof AggregateNotFoundException) {
             return problem(HttpStatus.NOT_FOUND, "file not found", request, null);
@@ -85,9 +98,6 @@ public class ApiExceptionHandler {
         }
         if (e instanceof io.filestore.command.api.UnknownShareException) {
             return problem(HttpStatus.NOT_FOUND, e.getMessage(), request, null);
-        }
-        if (e instanceof ForbiddenException) {
-            return problem(HttpStatus.FORBIDDEN, e.getMessage(), request, null);
         }
         if (e instanceof UnknownBackupException || e instanceof UnknownProjectionException) {
             return problem(HttpStatus.NOT_FOUND, e.getMessage(), request, null);

@@ -36,10 +36,14 @@ final class RunningApp {
     final Path dataDir;
     private Process process;
     final Path log;
+    /** The application reaches Elasticsearch through this proxy, so a test can simulate an outage. */
+    TcpProxy elasticsearch;
     private final String heap;
     private final Map<String, String> extraEnv;
 
-    private RunningApp(URI base, Path dataDir, Process process, Path log, String heap, Map<String, String> extraEnv) {
+    private RunningApp(URI base, Path dataDir, Process process, Path log, String heap, Map<String, String> extraEnv,
+                       TcpProxy elasticsearch) {
+        this.elasticsearch = elasticsearch;
         this.base = base;
         this.dataDir = dataDir;
         this.process = process;
@@ -85,7 +89,9 @@ final class RunningApp {
 
     /** Starts the stopped process again on the same port and data directory, and waits until it is healthy. */
     void startAgain() throws IOException, InterruptedException {
-        process = start(dataDir, log, heap, extraEnv, base.getPort(), false).process;
+        RunningApp again = start(dataDir, log, heap, extraEnv, base.getPort(), false);
+        process = again.process;
+        elasticsearch = again.elasticsearch;
     }
 
     /** Stops this instance (SIGTERM, graceful) and waits for it to exit. */
@@ -175,7 +181,8 @@ final class RunningApp {
         environment.put("FILESTORE_DB_URL", env("FILESTORE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/filestore_test"));
         environment.put("FILESTORE_DB_USER", env("FILESTORE_TEST_DB_USER", "filestore"));
         environment.put("FILESTORE_DB_PASSWORD", env("FILESTORE_TEST_DB_PASSWORD", "filestore"));
-        environment.put("FILESTORE_ELASTICSEARCH_URL", env("FILESTORE_TEST_ES_URL", "http://127.0.0.1:9200"));
+        TcpProxy elasticsearch = new TcpProxy(URI.create(env("FILESTORE_TEST_ES_URL", "http://127.0.0.1:9200")));
+        environment.put("FILESTORE_ELASTICSEARCH_URL", "http://127.0.0.1:" + elasticsearch.port());
         environment.put("FILESTORE_ELASTICSEARCH_INDEX_PREFIX", env("FILESTORE_TEST_INDEX_PREFIX", "filestore-test"));
         // Small enough to test the limit by streaming, large enough for the 1 GiB round trip.
         environment.put("FILESTORE_MAX_UPLOAD_SIZE", "1100MB");
@@ -211,7 +218,7 @@ final class RunningApp {
                 HttpResponse<String> health = client.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
-                    return new RunningApp(base, dataDir, process, log, heap, extraEnv);
+                    return new RunningApp(base, dataDir, process, log, heap, extraEnv, elasticsearch);
                 }
             } catch (IOException e) {
                 // not listening yet

@@ -52,6 +52,27 @@ class SharingIT {
     }
 
     @Test
+    void searchFindsSharedFilesForTheirGranteesOnly() throws InterruptedException {
+        String word = "zebra" + UUID.randomUUID().toString().substring(0, 6);
+        String id = owner.upload(word + ".txt", "searchable".getBytes(StandardCharsets.UTF_8));
+        Api stranger = Api.newUser();
+        assertThat(friend.get("/api/files/search?q=" + word).body()).doesNotContain(id);
+
+        String shareId = share(id, "{\"userId\":\"" + friend.user + "\",\"role\":\"viewer\"}");
+        share(id, "{\"userId\":\"" + stranger.user + "\",\"role\":\"viewer\",\"expiresInSeconds\":4}");
+
+        assertThat(friend.get("/api/files/search?q=" + word).body()).contains(id);
+        assertThat(stranger.get("/api/files/search?q=" + word).body()).as("an expiring share finds it").contains(id);
+        assertThat(Api.newUser().get("/api/files/search?q=" + word).body()).doesNotContain(id);
+
+        owner.delete("/api/files/" + id + "/share/" + shareId);
+        assertThat(friend.get("/api/files/search?q=" + word).body()).as("revoked").doesNotContain(id);
+        Thread.sleep(4500);
+        assertThat(stranger.get("/api/files/search?q=" + word).body()).as("expired").doesNotContain(id);
+        assertThat(owner.get("/api/files/search?q=" + word).body()).contains(id);
+    }
+
+    @Test
     void shareStopsWorkingAtItsExpiryInstant() throws InterruptedException {
         String id = owner.upload("brief.txt", "short lived".getBytes(StandardCharsets.UTF_8));
         share(id, "{\"userId\":\"" + friend.user + "\",\"role\":\"editor\",\"expiresInSeconds\":3}");

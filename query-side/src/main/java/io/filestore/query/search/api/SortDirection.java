@@ -1,0 +1,6 @@
+package io.filestore.query.search.api;
+
+/** Ascending or descending. */
+public enum SortDirection {
+    ASC, DESC
+}
