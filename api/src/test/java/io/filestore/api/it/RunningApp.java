@@ -208,7 +208,7 @@ final class RunningApp {
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
         URI base = URI.create("http://127.0.0.1:" + port + "/");
         HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the application exited with " + process.exitValue()
@@ -226,7 +226,7 @@ final class RunningApp {
             Thread.sleep(250);
         }
         process.destroy();
-        throw new IllegalStateException("the application did not become healthy in 120 s; see " + log + ":\n" + tail(log));
+        throw new IllegalStateException("the application did not become healthy in 300 s; see " + log + ":\n" + tail(log));
     }
 
     private static String tail(Path log) throws IOException {
