@@ -87,6 +87,18 @@ record FileState(FileId fileId, UserId owner, FileName name, MediaType mediaType
             return new FileState(fileId, owner, name, mediaType, size, blobId, version, metadata, createdAt, at,
                     contentUpdatedAt, trashed, true, seq, grants);
         }
+        if (event instanceof FileSharedEvent e) {
+            Map<String, Grant> next = new LinkedHashMap<>(grants);
+            next.put(e.shareId(), new Grant(e.shareId(), e.grantee(), e.role(), e.expiresAt()));
+            return new FileState(fileId, owner, name, mediaType, size, blobId, version, metadata, createdAt, updatedAt,
+                    contentUpdatedAt, trashed, purged, seq, next);
+        }
+        if (event instanceof ShareRevokedEvent e) {
+            Map<String, Grant> next = new LinkedHashMap<>(grants);
+            next.remove(e.shareId());
+            return new FileState(fileId, owner, name, mediaType, size, blobId, version, metadata, createdAt, updatedAt,
+                    contentUpdatedAt, trashed, purged, seq, next);
+        }
         return new FileState(fileId, owner, name, mediaType, size, blobId, version, metadata, createdAt, updatedAt,
                 contentUpdatedAt, trashed, purged, seq, grants);
     }
