@@ -34,8 +34,23 @@ public class AdminBootstrap implements ApplicationRunner {
         this.properties = properties;
     }
 
+    private volatile boolean done;
+
+    /** Whether first-start work is finished (health answers 503 "starting" until then). */
+    public boolean done() {
+        return done;
+    }
+
     @Override
     public void run(ApplicationArguments args) {
+        try {
+            bootstrap();
+        } finally {
+            done = true;
+        }
+    }
+
+    private void bootstrap() {
         UserId admin = new UserId(properties.adminUser());
         if (queries.query(new CountUsersQuery(), Long.class).join() > 0 || accounts.user(admin).isPresent()) {
             return;
@@ -49,6 +64,7 @@ public class AdminBootstrap implements ApplicationRunner {
             log.info("administrator {} already exists ({})", admin, e.getClass().getSimpleName());
             return;
         }
+        io.filestore.api.web.ViewWait.until(() -> accounts.user(admin).isPresent());
         log.info("created the system administrator '{}'", admin);
         if (generated) {
             System.out.println("""

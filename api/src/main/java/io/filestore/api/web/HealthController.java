@@ -30,7 +30,11 @@ public class HealthController {
     private final URI elasticsearch;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    public HealthController(JdbcClient jdbc, BlobStore blobs, ElasticsearchProperties es) {
+    private final io.filestore.api.security.AdminBootstrap bootstrap;
+
+    public HealthController(JdbcClient jdbc, BlobStore blobs, ElasticsearchProperties es,
+                            io.filestore.api.security.AdminBootstrap bootstrap) {
+        this.bootstrap = bootstrap;
         this.jdbc = jdbc;
         this.blobs = blobs;
         this.elasticsearch = es.url().resolve("/_cluster/health");
@@ -47,10 +51,10 @@ public class HealthController {
                 "nodesUp", up, "nodes", nodes.size()));
         String search = elasticsearch();
         checks.put("search", Map.of("status", search));
-        boolean serving = database && up > 0;
+        boolean serving = database && up > 0 && bootstrap.done();
         boolean healthy = serving && up == nodes.size() && search.equals("up");
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", healthy ? "healthy" : serving ? "degraded" : "unhealthy");
+        body.put("status", !bootstrap.done() ? "starting" : healthy ? "healthy" : serving ? "degraded" : "unhealthy");
         body.put("timestamp", Instant.now());
         body.put("checks", checks);
         return ResponseEntity.status(serving ? 200 : 503).body(body);
