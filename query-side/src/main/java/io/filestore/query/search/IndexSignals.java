@@ -1,14 +1,11 @@
 package io.filestore.query.search;
 
+import io.filestore.query.metadata.api.FileViewChanges;
+
 import io.filestore.command.api.FileId;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,16 +24,14 @@ public class IndexSignals {
             return size() > REMEMBERED;
         }
     };
-    private final Map<FileId, CompletableFuture<Void>> next = new ConcurrentHashMap<>();
+    /** The per-file signal and bounded wait, the same mechanism the metadata view's writers use. */
+    private final FileViewChanges changes = new FileViewChanges();
 
     void indexed(FileId fileId, long sequence) {
         synchronized (lastIndexed) {
             lastIndexed.merge(fileId, sequence, Math::max);
         }
-        CompletableFuture<Void> waiting = next.remove(fileId);
-        if (waiting != null) {
-            waiting.complete(null);
-        }
+        changes.signal(fileId);
     }
 
     /** The last sequence of the file this process has indexed, or -1 when it does not remember one. */
@@ -48,28 +43,16 @@ public class IndexSignals {
 
     /** Waits until {@code condition} holds, re-checking it after every indexed change of the file, or times out. */
     boolean await(FileId fileId, Check condition, Duration timeout) throws java.io.IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            CompletableFuture<Void> change = next.computeIfAbsent(fileId, id -> new CompletableFuture<>());
-            if (condition.holds()) {
-                return true;
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                next.remove(fileId, change);
-                return false;
-            }
-            try {
-                change.get(remaining, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                next.remove(fileId, change);
-                return condition.holds();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e);
-            }
+        try {
+            return changes.awaitVisible(fileId, () -> {
+                try {
+                    return condition.holds();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, timeout);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Read-your-writes support: the metadata projection signals every committed change of a file, and a writer waits,
- * bounded, until the view shows its change. Waiters are keyed by file, so a signal wakes only the writers of that
+ * Read-your-writes support: a projection signals every committed change of a file (the metadata view through the
+ * shared bean, the search index through an instance of its own), and a writer waits, bounded, until the view shows
+ * its change. Waiters are keyed by file, so a signal wakes only the writers of that
  * file; nothing is polled.
  */
 public final class FileViewChanges {
