@@ -1,5 +1,7 @@
 package io.filestore.api.security;
 
+import io.filestore.api.web.ProblemResponses;
+
 import io.filestore.api.web.Caller;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

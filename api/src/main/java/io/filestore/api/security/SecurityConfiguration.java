@@ -1,5 +1,7 @@
 package io.filestore.api.security;
 
+import io.filestore.api.web.ProblemResponses;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;

@@ -5,6 +5,7 @@ import io.filestore.api.download.DownloadResponder;
 import io.filestore.api.download.DownloadTarget;
 import io.filestore.api.files.FileQueries;
 import io.filestore.api.security.Accounts;
+import io.filestore.api.web.ApiExceptionHandler;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.blob.BlobStore;
 import io.filestore.blob.ReadableBlob;
@@ -166,11 +167,8 @@ public class PublicLinkController {
     }
 
     private static ResponseEntity<ProblemDetail> refuse(HttpStatus status, String detail, HttpServletRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setInstance(java.net.URI.create("/s/"));
-        problem.setProperty("success", false);
-        problem.setProperty("error", detail);
-        return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
-                .header(HttpHeaders.CACHE_CONTROL, "no-store").body(problem);
+        ResponseEntity<ProblemDetail> problem = ApiExceptionHandler.problem(status, detail, request, null);
+        return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders())
+                .header(HttpHeaders.CACHE_CONTROL, "no-store").body(problem.getBody());
     }
 }

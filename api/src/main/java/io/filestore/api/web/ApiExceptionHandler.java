@@ -209,7 +209,7 @@ public class ApiExceptionHandler {
         };
     }
 
-    static ResponseEntity<ProblemDetail> problem(HttpStatusCode status, String detail, HttpServletRequest request,
+    public static ResponseEntity<ProblemDetail> problem(HttpStatusCode status, String detail, HttpServletRequest request,
                                                  Throwable logged) {
         String path = redacted(request.getRequestURI());
         if (logged != null) {
@@ -223,8 +223,8 @@ public class ApiExceptionHandler {
     }
 
     /** Public-link paths carry a secret token: it never goes into a log line or an answer. */
-    static String redacted(String path) {
-        return path.replaceAll("^/s/[^/]+", "/s/{token}");
+    public static String redacted(String path) {
+        return path.replaceAll("^/s/[^/]+", "/s/redacted");
     }
 
     private static Throwable rootCause(Throwable e) {

@@ -24,6 +24,12 @@ public class JsonBodyLimitFilter extends OncePerRequestFilter {
 
     public static final long MAX_BYTES = 1024 * 1024;
 
+    private final ProblemResponses problems;
+
+    public JsonBodyLimitFilter(ProblemResponses problems) {
+        this.problems = problems;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -32,7 +38,7 @@ public class JsonBodyLimitFilter extends OncePerRequestFilter {
             return;
         }
         if (request.getContentLengthLong() > MAX_BYTES) {
-            ProblemWriter.write(response, 413, "Payload Too Large",
+            problems.write(request, response, 413, "Payload Too Large",
                     "request body exceeds " + MAX_BYTES + " bytes");
             return;
         }

@@ -1,4 +1,4 @@
-package io.filestore.api.security;
+package io.filestore.api.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -8,11 +8,11 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-/** RFC 9457 answers written by the security filters (401, 403), where the controller advice cannot reach. */
+/** RFC 9457 answers written by servlet filters (401, 403, 413), where the controller advice cannot reach. */
 @Component
 public class ProblemResponses {
 
-    static final String CHALLENGE = "Basic realm=\"filestore\", Bearer realm=\"filestore\"";
+    public static final String CHALLENGE = "Basic realm=\"filestore\", Bearer realm=\"filestore\"";
 
     private final JsonMapper json;
 
@@ -30,14 +30,14 @@ public class ProblemResponses {
         write(request, response, 403, "Forbidden", detail);
     }
 
-    private void write(HttpServletRequest request, HttpServletResponse response, int status, String title,
-                       String detail) throws IOException {
+    public void write(HttpServletRequest request, HttpServletResponse response, int status, String title,
+                      String detail) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
-        body.put("instance", request.getRequestURI());
+        body.put("instance", ApiExceptionHandler.redacted(request.getRequestURI()));
         body.put("success", false);
         body.put("error", detail);
         response.setStatus(status);
