@@ -1,5 +1,6 @@
 package io.filestore.replay.projection;
 
+import io.filestore.query.ProcessorControl;
 import io.filestore.query.ViewDigest;
 import io.filestore.replay.UnknownProjectionException;
 import io.filestore.replay.store.EventStoreTables;
@@ -34,11 +35,14 @@ public class Projections {
     private final EventProcessingConfiguration processing;
     private final EventStoreTables tables;
     private final List<ViewDigest> digests;
+    private final ProcessorControl control;
 
-    public Projections(EventProcessingConfiguration processing, EventStoreTables tables, List<ViewDigest> digests) {
+    public Projections(EventProcessingConfiguration processing, EventStoreTables tables, List<ViewDigest> digests,
+                       ProcessorControl control) {
         this.processing = processing;
         this.tables = tables;
         this.digests = digests;
+        this.control = control;
     }
 
     /** Every streaming processor, by name. */
@@ -76,13 +80,15 @@ public class Projections {
      */
     public void rebuild(StreamingEventProcessor processor) {
         requireResettable(processor);
-        processor.shutDown();
-        try {
-            processor.resetTokens();
-            log.info("Projection {} reset: it replays the event store from the start", processor.getName());
-        } finally {
-            processor.start();
-        }
+        control.exclusively(() -> {
+            processor.shutDown();
+            try {
+                processor.resetTokens();
+                log.info("Projection {} reset: it replays the event store from the start", processor.getName());
+            } finally {
+                processor.start();
+            }
+        });
     }
 
     public void requireResettable(StreamingEventProcessor processor) {

@@ -4,6 +4,7 @@ import io.filestore.blob.BlobStore;
 import io.filestore.replay.BackupSettings;
 import io.filestore.replay.InvalidRequestException;
 import io.filestore.replay.OperationConflictException;
+import io.filestore.query.ProcessorControl;
 import io.filestore.replay.OperationGuard;
 import io.filestore.replay.OperationIds;
 import io.filestore.replay.OperationState;
@@ -70,6 +71,7 @@ public class RestoreService {
     private final Projections projections;
     private final MaintenanceMode maintenance;
     private final OperationGuard guard;
+    private final ProcessorControl control;
     private final BlobStore blobStore;
     private final DataSource dataSource;
     private final TransactionTemplate transaction;
@@ -78,13 +80,14 @@ public class RestoreService {
 
     public RestoreService(BackupSettings settings, BackupService backups, EventStoreTables tables,
                           Projections projections, MaintenanceMode maintenance, OperationGuard guard,
-                          BlobStore blobStore, DataSource dataSource, PlatformTransactionManager transactionManager) {
+                          ProcessorControl control, BlobStore blobStore, DataSource dataSource, PlatformTransactionManager transactionManager) {
         this.settings = settings;
         this.backups = backups;
         this.tables = tables;
         this.projections = projections;
         this.maintenance = maintenance;
         this.guard = guard;
+        this.control = control;
         this.blobStore = blobStore;
         this.dataSource = dataSource;
         this.transaction = new TransactionTemplate(transactionManager);
@@ -166,7 +169,6 @@ public class RestoreService {
 
     private void execute(Run run, Path dir) {
         List<StreamingEventProcessor> processors = projections.all();
-        boolean stopped = false;
         try {
             run.phase("VALIDATING");
             ValidatedArchive archive = BackupArchive.validate(dir, run.request.backupId(), run.request.pointInTime(),
@@ -175,11 +177,14 @@ public class RestoreService {
             run.eventsTotal = archive.eventsToRestore();
             run.phase("LOADING");
             maintenance.begin(run.id);
-            processors.forEach(StreamingEventProcessor::shutDown);
-            stopped = true;
-            transaction.executeWithoutResult(status -> load(run, dir, archive, processors));
-            processors.forEach(StreamingEventProcessor::start);
-            stopped = false;
+            control.exclusively(() -> {
+                processors.forEach(StreamingEventProcessor::shutDown);
+                try {
+                    transaction.executeWithoutResult(status -> load(run, dir, archive, processors));
+                } finally {
+                    processors.forEach(StreamingEventProcessor::start);
+                }
+            });
             run.phase("REPLAYING");
             long head = tables.head();
             projections.awaitCaughtUp(processors, head, settings.replayTimeout(), position -> {
@@ -212,9 +217,6 @@ public class RestoreService {
             log.error("Restore {} of backup {} failed: {}", run.id, run.request.backupId(), e.toString(), e);
             run.fail(clock.instant(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         } finally {
-            if (stopped) {
-                processors.forEach(StreamingEventProcessor::start);
-            }
             maintenance.end();
             run.persist();
             running.remove(run.id);

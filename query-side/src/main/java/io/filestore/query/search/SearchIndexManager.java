@@ -1,6 +1,7 @@
 package io.filestore.query.search;
 
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import io.filestore.query.ProcessorControl;
 import io.filestore.query.search.api.RebuildStatus;
 import io.filestore.query.search.api.SearchIndexAdministration;
 import io.filestore.query.search.api.SearchUnavailableException;
@@ -43,11 +44,14 @@ public class SearchIndexManager implements SearchIndexAdministration {
 
     static final int RETRY_SECONDS = 5;
     static final Duration CHECK_INTERVAL = Duration.ofMillis(500);
+    /** How long an on-demand rebuild waits for another processor control sequence (a restore) to finish. */
+    static final Duration CONTROL_WAIT = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(SearchIndexManager.class);
 
     private final FileIndex index;
     private final ProjectionReplay replay;
+    private final ProcessorControl control;
     private final ScheduledExecutorService scheduler;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean replayStarting = new AtomicBoolean();
@@ -57,6 +61,8 @@ public class SearchIndexManager implements SearchIndexAdministration {
     private volatile boolean healthy = true;
     private volatile Rebuild rebuild;
     private boolean freshIndexAwaitingReplay;
+    /** A replay decided at start that no reset (by this manager, a rebuild or a restore) has done yet. */
+    private volatile boolean replayPending;
     private ScheduledFuture<?> monitor;
     private ScheduledFuture<?> initializer;
     private volatile Instant lastCompletedAt;
@@ -66,9 +72,10 @@ public class SearchIndexManager implements SearchIndexAdministration {
     record Rebuild(String target, List<String> previous, long targetPosition, Instant startedAt) {
     }
 
-    public SearchIndexManager(FileIndex index, ProjectionReplay replay) {
+    public SearchIndexManager(FileIndex index, ProjectionReplay replay, ProcessorControl control) {
         this.index = index;
         this.replay = replay;
+        this.control = control;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "search-index");
             thread.setDaemon(true);
@@ -193,6 +200,7 @@ public class SearchIndexManager implements SearchIndexAdministration {
                         CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             }
             if (replayNeeded) {
+                replayPending = true;
                 scheduler.execute(this::replayQuietly);
             }
         } catch (IOException e) {
@@ -211,6 +219,7 @@ public class SearchIndexManager implements SearchIndexAdministration {
         lock.lock();
         try {
             ensureReady();
+            replayPending = false;
             if (freshIndexAwaitingReplay) {
                 freshIndexAwaitingReplay = false;
                 return;
@@ -291,7 +300,10 @@ public class SearchIndexManager implements SearchIndexAdministration {
             }
             if (replayStarting.compareAndSet(false, true)) {
                 try {
-                    replay.replay();
+                    if (!control.tryExclusively(CONTROL_WAIT, replay::replay)) {
+                        throw new SearchUnavailableException("another projection operation (a restore or a "
+                                + "rebuild) is stopping the event processors; try again when it is done", null);
+                    }
                 } finally {
                     replayStarting.set(false);
                 }
@@ -318,12 +330,23 @@ public class SearchIndexManager implements SearchIndexAdministration {
                 lastCompletedAt, lastError);
     }
 
+    /**
+     * The replay decided at start. It waits its turn behind a restore or a projection rebuild, and is dropped when
+     * one of those has reset the projection in the meantime (the reset already replays into a current index).
+     */
     private void replayQuietly() {
-        if (!replayStarting.compareAndSet(false, true)) {
+        if (!replayPending || !replayStarting.compareAndSet(false, true)) {
             return;
         }
         try {
-            replay.replay();
+            if (!control.tryExclusively(Duration.ZERO, () -> {
+                if (replayPending) {
+                    replay.replay();
+                }
+            })) {
+                log.info("search: another projection operation is running; the replay waits for it");
+                scheduler.schedule(this::replayQuietly, 1, TimeUnit.SECONDS);
+            }
         } catch (RuntimeException e) {
             lastError = e.toString();
             log.warn("search: could not start the replay of the search projection ({}); retrying in {} s",

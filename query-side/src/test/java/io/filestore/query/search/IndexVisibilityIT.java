@@ -98,7 +98,7 @@ class IndexVisibilityIT {
         SearchSettings unreachable = new SearchSettings(URI.create("http://127.0.0.1:" + closedPort), f.prefix,
                 Duration.ofSeconds(2));
         FileIndex deadIndex = new FileIndex(ElasticsearchClients.create(unreachable), unreachable);
-        SearchIndexManager deadManager = new SearchIndexManager(deadIndex, f.replay);
+        SearchIndexManager deadManager = new SearchIndexManager(deadIndex, f.replay, f.control);
         IndexVisibility visibility = new IndexVisibility(deadIndex, deadManager, new IndexSignals());
 
         // Waiting for the full hour would trip the guard: the writer must be let go at once.

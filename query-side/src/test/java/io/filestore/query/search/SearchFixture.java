@@ -14,6 +14,7 @@ import io.filestore.command.api.FileVersionAddedEvent;
 import io.filestore.command.api.FileVersionRestoredEvent;
 import io.filestore.command.api.MediaType;
 import io.filestore.command.api.UserId;
+import io.filestore.query.ProcessorControl;
 import io.filestore.query.search.api.SearchFilesQuery;
 import io.filestore.query.search.api.SearchPage;
 import io.filestore.query.search.api.SearchSettings;
@@ -50,6 +51,7 @@ final class SearchFixture implements AutoCloseable {
     final EventStore eventStore = EmbeddedEventStore.builder().storageEngine(new InMemoryEventStorageEngine()).build();
     final List<DomainEventMessage<?>> events = new ArrayList<>();
     final FakeReplay replay = new FakeReplay();
+    final ProcessorControl control = new ProcessorControl();
     final SearchIndexManager manager;
     final IndexSignals signals = new IndexSignals();
     final SearchProjection projection;
@@ -64,7 +66,7 @@ final class SearchFixture implements AutoCloseable {
                 prefix, Duration.ofSeconds(10));
         this.client = ElasticsearchClients.create(settings);
         this.index = new FileIndex(client, settings);
-        this.manager = new SearchIndexManager(index, replay);
+        this.manager = new SearchIndexManager(index, replay, control);
         this.projection = new SearchProjection(manager, eventStore, signals);
         this.queries = new SearchQueryHandler(index, manager);
         this.visibility = new IndexVisibility(index, manager, signals);
@@ -218,7 +220,7 @@ final class SearchFixture implements AutoCloseable {
         volatile boolean automatic = true;
         /** Whether the stand-in processor claims to have processed events before (an index created now misses them). */
         volatile boolean processedAny = true;
-        int replays;
+        volatile int replays;
 
         @Override
         public void replay() {

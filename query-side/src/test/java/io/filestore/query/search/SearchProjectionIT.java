@@ -163,7 +163,7 @@ class SearchProjectionIT {
         SearchSettings unreachable = new SearchSettings(URI.create("http://127.0.0.1:" + closedPort), f.prefix,
                 Duration.ofSeconds(2));
         FileIndex deadIndex = new FileIndex(ElasticsearchClients.create(unreachable), unreachable);
-        SearchIndexManager deadManager = new SearchIndexManager(deadIndex, f.replay);
+        SearchIndexManager deadManager = new SearchIndexManager(deadIndex, f.replay, f.control);
         SearchProjection projection = new SearchProjection(deadManager, f.eventStore, f.signals);
         FileId id = FileId.random();
         FileUploadedEvent uploaded = new FileUploadedEvent(id, new io.filestore.command.api.FileName("a.txt"),

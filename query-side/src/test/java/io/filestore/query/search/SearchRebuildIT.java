@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -144,6 +145,76 @@ class SearchRebuildIT {
         assertThat(f.manager.status().servingIndex()).isEqualTo(created);
         assertThat(f.manager.status().rebuilding()).isFalse();
         assertThat(f.replay.replays).isEqualTo(1);
+    }
+
+    /** Stands in for a restore: holds the processor control until released, resetting the projection if asked. */
+    Thread holdControl(CountDownLatch held, CountDownLatch release, boolean resetInside) {
+        Thread restore = new Thread(() -> f.control.exclusively(() -> {
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (resetInside) {
+                f.replay.replay();
+            }
+        }), "restore-stand-in");
+        restore.start();
+        return restore;
+    }
+
+    @Test
+    void theReplayAtStartWaitsWhileARestoreControlsTheProcessors() throws Exception {
+        appendUploads(3);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread restore = holdControl(held, release, false);
+        held.await();
+
+        f.manager.ensureReady();
+        Thread.sleep(1_500);
+        assertThat(f.replay.replays).isZero(); // it did not stop and reset processors the restore controls
+
+        release.countDown();
+        restore.join();
+        await("the replay runs once the restore is done", () -> f.replay.replays == 1);
+        await("the replay fills the index", () -> refreshedTotal("alice") == 3);
+    }
+
+    @Test
+    void theReplayAtStartIsDroppedWhenARestoreResetTheProjectionMeanwhile() throws Exception {
+        appendUploads(3);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread restore = holdControl(held, release, true);
+        held.await();
+
+        f.manager.ensureReady();
+        Thread.sleep(500);
+        release.countDown();
+        restore.join();
+        await("the restore's replay fills the index", () -> refreshedTotal("alice") == 3);
+        Thread.sleep(2_500); // the start's replay retries every second: long enough for a redundant one to show
+
+        assertThat(f.replay.replays).isEqualTo(1); // only the restore's reset, no second replay
+    }
+
+    void appendUploads(int count) {
+        for (int i = 0; i < count; i++) {
+            FileId id = FileId.random();
+            f.append(id, new FileUploadedEvent(id, new FileName("f" + i), new MediaType("text/plain"), 1,
+                    SearchFixture.blob("f" + i), FileMetadata.EMPTY, new UserId("alice")), f.tick(1));
+        }
+    }
+
+    long refreshedTotal(String user) {
+        try {
+            f.refresh();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        return total(user);
     }
 
     @Test
