@@ -101,18 +101,20 @@ public class AxonConfiguration {
      * The event store, with every processor reading the event table itself instead of sharing the embedded store's
      * in-memory cache of recent events: a restore replaces the event table, and a cache filled from the replaced
      * table would feed the replaying projections events that no longer exist (and make them skip restored ones).
-     * An idle pooled processor polls every 500 ms either way, so this costs one small query per processor then.
+     * The processors' streams are woken by this process's commits and look for other instances' events every
+     * {@code filestore.event-poll-interval} (one small query per processor).
      */
     @Qualifier("eventStore")
     @Bean(name = "eventBus")
     public EmbeddedEventStore eventStore(EventStorageEngine storageEngine,
-                                         org.axonframework.config.Configuration configuration) {
-        return EmbeddedEventStore.builder()
+                                         org.axonframework.config.Configuration configuration,
+                                         FilestoreProperties properties) {
+        EmbeddedEventStore.Builder builder = EmbeddedEventStore.builder()
                 .storageEngine(storageEngine)
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
-                .optimizeEventConsumption(false)
-                .build();
+                .optimizeEventConsumption(false);
+        return new CommitNotifyingEventStore(builder, properties.eventPollInterval());
     }
 
     /** Processor positions in {@code token_entry}, in the same database and transaction as the views. */

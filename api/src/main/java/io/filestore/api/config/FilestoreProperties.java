@@ -16,6 +16,7 @@ public record FilestoreProperties(
         @DefaultValue("5GB") DataSize maxUploadSize,
         @DefaultValue("5s") Duration readYourWritesTimeout,
         @DefaultValue("100") int snapshotThreshold,
+        @DefaultValue("500ms") Duration eventPollInterval,
         @DefaultValue Trash trash,
         @DefaultValue Download download) {
 
@@ -23,6 +24,9 @@ public record FilestoreProperties(
         dataDir = dataDir.toAbsolutePath().normalize();
         if (maxUploadSize.toBytes() <= 0) {
             throw new IllegalArgumentException("filestore.max-upload-size must be positive");
+        }
+        if (eventPollInterval.toMillis() < 10) {
+            throw new IllegalArgumentException("filestore.event-poll-interval must be at least 10ms");
         }
     }
 
