@@ -21,7 +21,7 @@ public record FileResponse(String fileId, String name, long size, String mimeTyp
      */
     public record PermissionsResponse(String owner, List<String> read, List<String> write, List<String> admin) {
 
-        static PermissionsResponse of(io.filestore.command.api.FilePermissions permissions) {
+        public static PermissionsResponse of(io.filestore.command.api.FilePermissions permissions) {
             Instant now = Instant.now();
             List<io.filestore.command.api.Grant> active = permissions.grants().stream()
                     .filter(g -> g.activeAt(now)).toList();

@@ -1,7 +1,10 @@
 package io.filestore.api.search;
 
 import io.filestore.api.files.FileResponse;
+import io.filestore.command.api.FilePermissions;
 import io.filestore.command.api.UserId;
+import io.filestore.query.metadata.api.FileGrants;
+import io.filestore.query.metadata.api.FileGrantsQuery;
 import io.filestore.query.search.api.Facet;
 import io.filestore.query.search.api.FacetCount;
 import io.filestore.query.search.api.FileHit;
@@ -52,7 +55,14 @@ public class FileSearch {
         if (query.text() != null) {
             body.put("query", query.text());
         }
-        body.put("files", page.hits().stream().map(hit -> query.text() != null ? searchHit(hit) : file(hit)).toList());
+        FileGrants grants = page.hits().isEmpty() ? new FileGrants(Map.of())
+                : join(queries.query(new FileGrantsQuery(page.hits().stream().map(FileHit::fileId).toList()),
+                        FileGrants.class));
+        body.put("files", page.hits().stream().map(hit -> {
+            FileResponse.PermissionsResponse permissions = FileResponse.PermissionsResponse.of(
+                    new FilePermissions(hit.owner(), grants.of(hit.fileId())));
+            return query.text() != null ? searchHit(hit, permissions) : file(hit, permissions);
+        }).toList());
         Map<String, Object> pagination = new LinkedHashMap<>();
         if (query.cursor() == null) {
             pagination.put("offset", query.offset());
@@ -79,8 +89,12 @@ public class FileSearch {
     }
 
     private SearchPage join(SearchFilesQuery query) {
+        return join(queries.query(query, SearchPage.class));
+    }
+
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> answer) {
         try {
-            return queries.query(query, SearchPage.class).join();
+            return answer.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
@@ -89,17 +103,18 @@ public class FileSearch {
         }
     }
 
-    static FileResponse file(FileHit hit) {
+    static FileResponse file(FileHit hit, FileResponse.PermissionsResponse permissions) {
         return new FileResponse(hit.fileId().value(), hit.name().value(), hit.size(), hit.mediaType().value(),
                 hit.contentUpdatedAt(), hit.createdAt(), hit.updatedAt(), hit.version(), hit.blobId().checksum(),
-                metadata(hit), hit.owner().value(), "/api/files/" + hit.fileId().value() + "/download", null, null);
+                metadata(hit), hit.owner().value(), "/api/files/" + hit.fileId().value() + "/download", null,
+                permissions);
     }
 
-    static SearchHitResponse searchHit(FileHit hit) {
+    static SearchHitResponse searchHit(FileHit hit, FileResponse.PermissionsResponse permissions) {
         return new SearchHitResponse(hit.fileId().value(), hit.name().value(), hit.size(), hit.mediaType().value(),
                 hit.contentUpdatedAt(), hit.createdAt(), hit.updatedAt(), hit.version(), hit.blobId().checksum(),
-                metadata(hit), hit.owner().value(), "/api/files/" + hit.fileId().value() + "/download", hit.score(),
-                hit.highlights());
+                metadata(hit), hit.owner().value(), "/api/files/" + hit.fileId().value() + "/download",
+                permissions, hit.score(), hit.highlights());
     }
 
     private static FileResponse.MetadataResponse metadata(FileHit hit) {
@@ -110,7 +125,8 @@ public class FileSearch {
     /** A search hit: the file as everywhere else, its relevance score and its highlighted matches. */
     public record SearchHitResponse(String fileId, String name, long size, String mimeType, Instant uploadedAt,
                                     Instant createdAt, Instant updatedAt, int version, String checksum,
-                                    FileResponse.MetadataResponse metadata, String owner, String url, Double score,
+                                    FileResponse.MetadataResponse metadata, String owner, String url,
+                                    FileResponse.PermissionsResponse permissions, Double score,
                                     Map<String, List<String>> highlights) {
     }
 }

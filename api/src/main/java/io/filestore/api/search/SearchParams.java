@@ -64,7 +64,7 @@ final class SearchParams {
                     instant(request, "createdBefore"),
                     instant(request, "updatedAfter"),
                     instant(request, "updatedBefore"),
-                    user(request, "owner"));
+                    owner(request, caller, text));
             SortField sort = null;
             SortDirection direction = null;
             String sortParam = single(request, "sort");
@@ -173,6 +173,16 @@ final class SearchParams {
             throw new BadRequestException(name, "'" + name + "' must be an ISO-8601 date (2024-05-01) or date-time "
                     + "with offset (2024-05-01T12:00:00Z)");
         }
+    }
+
+    /**
+     * The owner filter: as asked; for a listing without it (no search text), the caller. A listing shows the
+     * caller's own files like the plain listing does, and {@code owner=<id>} another owner's files the caller may
+     * read; a search looks through everything the caller may read.
+     */
+    private static UserId owner(HttpServletRequest request, io.filestore.command.api.Actor caller, String text) {
+        UserId owner = user(request, "owner");
+        return owner == null && (text == null || text.isBlank()) ? caller.userId() : owner;
     }
 
     private static UserId user(HttpServletRequest request, String name) {

@@ -146,6 +146,7 @@ class SearchIT {
             assertThat(names(bob.get("/api/files/search?q=plans"))).containsExactly("bobs-plans.txt");
             assertThat(names(bob.get("/api/files?tags=shared-tag"))).containsExactly("bobs-plans.txt");
             assertThat(names(bob.get("/api/files?owner=" + alice.user))).isEmpty();
+            assertThat(names(bob.get("/api/files?sort=name"))).containsExactly("bobs-plans.txt");
             assertThat(names(bob.get("/api/files/search?q=secret"))).isEmpty();
         }
     }

@@ -51,6 +51,52 @@ class SharingIT {
         assertThat(data(friend.get("/api/files/shared")).get("files").toString()).doesNotContain(id);
     }
 
+    /** The file with id {@code id} in a listing answer's {@code files}, or null. */
+    private static JsonNode fileIn(HttpResponse<String> listing, String id) {
+        assertThat(listing.statusCode()).as(listing.body()).isEqualTo(200);
+        for (JsonNode file : data(listing).get("files")) {
+            if (file.get("fileId").asString().equals(id)) {
+                return file;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void everyListingShowsTheSharesOfItsFilesAndListsOnlyWhatItsScopeHolds() {
+        String tag = "t" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> uploaded = owner.uploadMultipart("listed.txt", "text/plain",
+                "listed".getBytes(StandardCharsets.UTF_8), "{\"tags\":[\"" + tag + "\"]}");
+        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+        String id = data(uploaded).get("fileId").asString();
+        share(id, "{\"userId\":\"" + friend.user + "\",\"role\":\"editor\"}");
+        String friendsOwn = friend.upload("friends-own.txt", "mine".getBytes(StandardCharsets.UTF_8));
+
+        for (HttpResponse<String> listing : java.util.List.of(owner.get("/api/files?limit=100"),
+                owner.get("/api/files?tags=" + tag), owner.get("/api/files/search?q=listed"),
+                friend.get("/api/files/shared"), friend.get("/api/files/search?q=listed"),
+                friend.get("/api/files?owner=" + owner.user))) {
+            JsonNode file = fileIn(listing, id);
+            assertThat(file).as(listing.uri() + " lists the file: " + listing.body()).isNotNull();
+            JsonNode permissions = file.get("permissions");
+            assertThat(permissions.get("owner").asString()).as(listing.uri().toString()).isEqualTo(owner.user);
+            assertThat(permissions.get("read").toString()).as(listing.uri().toString()).contains("user:" + friend.user);
+            assertThat(permissions.get("write").toString()).as(listing.uri().toString()).contains("user:" + friend.user);
+            assertThat(permissions.get("admin").toString()).as(listing.uri().toString()).doesNotContain(friend.user);
+        }
+        // A listing (with or without filters) holds the caller's own files; shared ones are under /shared,
+        // owner=<id> and search.
+        assertThat(fileIn(friend.get("/api/files?limit=100"), id)).isNull();
+        assertThat(fileIn(friend.get("/api/files?tags=" + tag), id)).isNull();
+        assertThat(fileIn(friend.get("/api/files?sort=name"), friendsOwn)).isNotNull();
+        assertThat(fileIn(friend.get("/api/files?sort=name"), id)).isNull();
+
+        owner.delete("/api/files/" + id);
+        JsonNode trashed = fileIn(owner.get("/api/trash"), id);
+        assertThat(trashed).isNotNull();
+        assertThat(trashed.get("permissions").get("read").toString()).contains("user:" + friend.user);
+    }
+
     @Test
     void searchFindsSharedFilesForTheirGranteesOnly() throws InterruptedException {
         String word = "zebra" + UUID.randomUUID().toString().substring(0, 6);

@@ -13,6 +13,8 @@ import io.filestore.query.metadata.api.FindFileQuery;
 import io.filestore.query.metadata.api.FindTrashedFileQuery;
 import io.filestore.query.metadata.api.FindVersionQuery;
 import io.filestore.query.metadata.api.ListFilesQuery;
+import io.filestore.query.metadata.api.FileGrants;
+import io.filestore.query.metadata.api.FileGrantsQuery;
 import io.filestore.query.metadata.api.ListTrashQuery;
 import io.filestore.query.metadata.api.ListVersionsQuery;
 import io.filestore.query.metadata.api.UnreferencedBlobsQuery;
@@ -55,6 +57,11 @@ public class FileMetadataQueryHandler {
     @QueryHandler
     public FilePage handle(ListTrashQuery query) {
         return repository.listTrash(query.caller().userId(), query.offset(), query.limit());
+    }
+
+    @QueryHandler
+    public FileGrants handle(FileGrantsQuery query) {
+        return new FileGrants(repository.grants(query.fileIds()));
     }
 
     @QueryHandler

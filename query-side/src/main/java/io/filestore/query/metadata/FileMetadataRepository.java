@@ -175,13 +175,41 @@ public class FileMetadataRepository {
                 .query(this::mapFile).list();
         long total = jdbc.sql("SELECT count(*) " + where).param("grantees", List.copyOf(grantees))
                 .query(Long.class).single();
-        return new FilePage(files.stream().map(this::withPermissions).toList(), total);
+        return new FilePage(withPermissions(files), total);
     }
 
     FileView withPermissions(FileView file) {
+        return withGrants(file, grants(file.fileId()));
+    }
+
+    /** The files with their grants, loaded in one query for the whole page. */
+    List<FileView> withPermissions(List<FileView> files) {
+        Map<FileId, List<Grant>> grants = grants(files.stream().map(FileView::fileId).toList());
+        return files.stream().map(file -> withGrants(file, grants.getOrDefault(file.fileId(), List.of()))).toList();
+    }
+
+    private static FileView withGrants(FileView file, List<Grant> grants) {
         return new FileView(file.fileId(), file.owner(), file.name(), file.mediaType(), file.size(), file.blobId(),
                 file.version(), file.metadata(), file.createdAt(), file.updatedAt(), file.contentUpdatedAt(),
-                file.deletedAt(), file.sequence(), new FilePermissions(file.owner(), grants(file.fileId())));
+                file.deletedAt(), file.sequence(), new FilePermissions(file.owner(), grants));
+    }
+
+    /** The grants of each of {@code fileIds} that has any. */
+    Map<FileId, List<Grant>> grants(List<FileId> fileIds) {
+        if (fileIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<FileId, List<Grant>> result = new java.util.HashMap<>();
+        jdbc.sql("SELECT file_id, share_id, grantee, role, expires_at FROM file_access WHERE file_id IN (:ids) "
+                        + "ORDER BY file_id, share_id")
+                .param("ids", fileIds.stream().map(FileMetadataRepository::uuid).distinct().toList())
+                .query(rs -> {
+                    FileId id = new FileId(rs.getString(1));
+                    result.computeIfAbsent(id, key -> new ArrayList<>()).add(new Grant(rs.getString(2),
+                            new Grantee(rs.getString(3)), Role.valueOf(rs.getString(4)),
+                            rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant()));
+                });
+        return result;
     }
 
     /** The sequence number the view of {@code fileId} reflects, or -1 when there is no view (yet, or any more). */
@@ -207,7 +235,7 @@ public class FileMetadataRepository {
                 .query(this::mapFile).list();
         long total = jdbc.sql("SELECT count(*) FROM file_view WHERE owner_id = :owner AND deleted_at IS NULL")
                 .param("owner", owner.value()).query(Long.class).single();
-        return new FilePage(files, total);
+        return new FilePage(withPermissions(files), total);
     }
 
     FilePage listTrash(UserId owner, int offset, int limit) {
@@ -218,7 +246,7 @@ public class FileMetadataRepository {
                 .query(this::mapFile).list();
         long total = jdbc.sql("SELECT count(*) FROM file_view WHERE owner_id = :owner AND deleted_at IS NOT NULL")
                 .param("owner", owner.value()).query(Long.class).single();
-        return new FilePage(files, total);
+        return new FilePage(withPermissions(files), total);
     }
 
     List<FileVersionView> versions(FileId fileId) {

@@ -134,6 +134,18 @@ public class SearchIndexManager implements SearchIndexAdministration {
         return writeIndex != null && healthy && rebuild == null;
     }
 
+    /**
+     * {@link #steady()}, after waiting up to {@code wait} for the index to be prepared when the service has just
+     * started and Elasticsearch has not been found unreachable (a writer's first change should be searchable too).
+     */
+    boolean steady(Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (writeIndex == null && healthy && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return steady();
+    }
+
     void healthy(boolean up) {
         healthy = up;
     }
