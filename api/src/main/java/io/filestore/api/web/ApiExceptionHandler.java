@@ -37,6 +37,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
  * Maps every failure to an RFC 9457 {@code application/problem+json} answer with the right status, plus the seed's
@@ -68,6 +69,13 @@ public class ApiExceptionHandler {
         if (e instanceof CommandExecutionException cee && cee.getCause() instanceof RuntimeException cause
                 && cause != cee) {
             return handle(cause, request);
+        }
+        if (clientWentAway(e)) {
+            // Nothing was kept (content is stored only once it is complete) and nobody reads the answer: no error.
+            log.info("{} {}: the client closed the connection before the request was complete ({})",
+                    request.getMethod(), redacted(request.getRequestURI()), rootCause(e).toString());
+            return problem(HttpStatus.BAD_REQUEST, "the request ended before its content was complete", request,
+                    null);
         }
         if (e instanceof UnauthenticatedException) {
             return problem(HttpStatus.UNAUTHORIZED, e.getMessage(), request, null);
@@ -225,6 +233,16 @@ public class ApiExceptionHandler {
     /** Public-link paths carry a secret token: it never goes into a log line or an answer. */
     public static String redacted(String path) {
         return path.replaceAll("^/s/[^/]+", "/s/redacted");
+    }
+
+    /** Whether reading the request or writing the answer failed because the client closed the connection. */
+    static boolean clientWentAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (DisconnectedClientHelper.isClientDisconnectedException(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable rootCause(Throwable e) {

@@ -53,6 +53,34 @@ class FileLifecycleIT {
         }
 
         @Test
+        void anUploadCutOffMidwayKeepsNothingAndIsNoServerError() throws Exception {
+            Api cutter = Api.newUser();
+            java.net.URI uri = cutter.app.uri("/api/files/upload?name=cut.bin");
+            long logStart = java.nio.file.Files.size(cutter.app.log);
+            try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+                java.io.OutputStream out = socket.getOutputStream();
+                out.write(("POST " + uri.getRawPath() + "?" + uri.getRawQuery() + " HTTP/1.1\r\nHost: localhost\r\n"
+                        + "X-User-Id: " + cutter.user + "\r\nContent-Type: application/octet-stream\r\n"
+                        + "Content-Length: " + (4 << 20) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(new byte[1 << 20]); // a quarter of what was announced, then the connection closes
+                out.flush();
+            }
+
+            String log = "";
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!log.contains("closed the connection before the request was complete")) {
+                assertThat(System.nanoTime()).as("the service notices the cut: " + log).isLessThan(deadline);
+                Thread.sleep(100);
+                byte[] all = java.nio.file.Files.readAllBytes(cutter.app.log);
+                log = new String(all, (int) logStart, all.length - (int) logStart, StandardCharsets.UTF_8);
+            }
+            assertThat(log.lines().filter(line -> line.contains("/api/files/upload"))
+                    .filter(line -> line.contains(" ERROR ") || line.contains(" WARN "))).isEmpty();
+            assertThat(cutter.listTotal()).as("no file was created").isZero();
+            assertThat(cutter.get("/health").statusCode()).isEqualTo(200);
+        }
+
+        @Test
         void rawUploadTakesNameFromQueryAndTypeFromHeader() {
             byte[] content = new byte[]{1, 2, 3, 4, 5};
             HttpResponse<String> response = alice.send(alice.request("/api/files/upload?name=data.bin&tags=x,y")

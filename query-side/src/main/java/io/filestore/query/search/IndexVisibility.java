@@ -50,14 +50,13 @@ public class IndexVisibility implements SearchVisibility {
     }
 
     private boolean await(FileId fileId, Duration timeout, IndexCondition condition) {
+        if (!manager.steadyOnceReady()) {
+            return false;
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            if (!manager.steady(timeout)) {
-                return false;
-            }
             String target = manager.writeIndex();
-            if (!signals.await(fileId, () -> condition.holds(target), Duration.ofNanos(
-                    Math.max(0, deadline - System.nanoTime())))) {
+            if (!signals.await(fileId, () -> condition.holds(target), timeout)) {
                 log.debug("search: file {} not indexed within {}", fileId, timeout);
                 return false;
             }
@@ -65,9 +64,6 @@ public class IndexVisibility implements SearchVisibility {
         } catch (IOException | ElasticsearchException e) {
             manager.healthy(false);
             log.debug("search: cannot wait for file {}: {}", fileId, e.toString());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return false;
         }
     }

@@ -135,13 +135,17 @@ public class SearchIndexManager implements SearchIndexAdministration {
     }
 
     /**
-     * {@link #steady()}, after waiting up to {@code wait} for the index to be prepared when the service has just
-     * started and Elasticsearch has not been found unreachable (a writer's first change should be searchable too).
+     * {@link #steady()}, after preparing the index if the service has just started and has not done so yet (a
+     * writer's first change should be searchable too); false when Elasticsearch cannot be reached for that. Once
+     * it was found unreachable, writers leave the retrying to the background start.
      */
-    boolean steady(Duration wait) throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (writeIndex == null && healthy && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+    boolean steadyOnceReady() {
+        if (writeIndex == null && healthy) {
+            try {
+                ensureReady();
+            } catch (IOException | ElasticsearchException e) {
+                return false;
+            }
         }
         return steady();
     }
