@@ -386,6 +386,29 @@ class FileLifecycleIT {
         }
 
         @Test
+        void refusesJsonBodiesOverOneMebibyteDeclaredOrStreamed() {
+            String id = alice.upload("big-json.txt", "x".getBytes(StandardCharsets.UTF_8));
+            String padding = "a".repeat(1024 * 1024);
+            String tooBig = "{\"description\":\"" + padding + "\"}";
+
+            HttpResponse<String> declared = alice.postJson("/api/files/" + id + "/metadata", tooBig);
+            HttpResponse<String> streamed = alice.send(alice.request("/api/files/" + id + "/metadata")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                            tooBig.getBytes(StandardCharsets.UTF_8)))).build()); // chunked: no length announced
+
+            for (HttpResponse<String> refused : List.of(declared, streamed)) {
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(413);
+                assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                assertThat(json(refused).get("success").asBoolean()).isFalse();
+            }
+            assertThat(data(alice.get("/api/files/" + id)).get("metadata").has("description")).isFalse();
+            // Just under the limit is fine.
+            String fits = "{\"description\":\"" + "a".repeat(1000) + "\"}";
+            assertThat(alice.postJson("/api/files/" + id + "/metadata", fits).statusCode()).isEqualTo(200);
+        }
+
+        @Test
         void rejectsMalformedJsonAndInvalidValues() {
             String id = alice.upload("m2.txt", "x".getBytes(StandardCharsets.UTF_8));
 
