@@ -202,7 +202,21 @@ def wrk(url, script, connections, seconds, env, threads=2):
     return json.loads(line[-1])
 
 
+def settle(server, idle_cores=0.15, window=0.5, limit=90):
+    """Waits until the server is idle (less than idle_cores of CPU over a window), at most limit seconds: a
+    scenario must not measure what the previous one left running (a 1,000-connection run leaves uploads in flight
+    and projections to catch up after wrk has stopped)."""
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        before = cpu_seconds(server.pids())
+        time.sleep(window)
+        if cpu_seconds(server.pids()) - before < idle_cores * window:
+            return
+    log(f"warning: the server did not become idle within {limit} s")
+
+
 def measure(server, url, script, connections, seconds, env, body_bytes=None):
+    settle(server)
     before = cpu_seconds(server.pids())
     result = wrk(url, script, connections, seconds, env)
     result["cpu_s"] = cpu_seconds(server.pids()) - before

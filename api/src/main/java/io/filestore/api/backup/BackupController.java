@@ -5,6 +5,7 @@ import io.filestore.api.web.ApiResponse;
 import io.filestore.api.web.BadRequestException;
 import io.filestore.api.web.Caller;
 import io.filestore.replay.UnknownBackupException;
+import io.filestore.replay.backup.BackupDeletion;
 import io.filestore.replay.backup.BackupService;
 import io.filestore.replay.backup.BackupStatus;
 import io.filestore.replay.projection.Projections;
@@ -18,6 +19,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -38,14 +40,16 @@ public class BackupController {
     private final RebuildService rebuilds;
     private final Projections projections;
     private final AdminGuard admins;
+    private final BackupDeletion deletion;
 
     public BackupController(BackupService backups, RestoreService restores, RebuildService rebuilds,
-                            Projections projections, AdminGuard admins) {
+                            Projections projections, AdminGuard admins, BackupDeletion deletion) {
         this.backups = backups;
         this.restores = restores;
         this.rebuilds = rebuilds;
         this.projections = projections;
         this.admins = admins;
+        this.deletion = deletion;
     }
 
     @PostMapping("/start")
@@ -78,6 +82,13 @@ public class BackupController {
     public ApiResponse<BackupStatus> backup(Caller caller, @PathVariable String id) {
         admins.requireAdmin(caller);
         return ApiResponse.ok(backups.find(id).orElseThrow(() -> new UnknownBackupException("no backup " + id)));
+    }
+
+    /** Deletes a backup that is not running, and the blob copies no other backup references. */
+    @DeleteMapping("/{id}")
+    public ApiResponse<BackupDeletion.DeletedBackup> delete(Caller caller, @PathVariable String id) {
+        admins.requireAdmin(caller);
+        return ApiResponse.ok(deletion.delete(id));
     }
 
     @PostMapping("/restore")

@@ -210,6 +210,8 @@ class AuthorizationMatrixIT {
                 e("GET", "/api/backup/status", false, f -> "/api/backup/status", SYSTEM_ADMINS),
                 e("GET", "/api/backup/{id}", false, f -> "/api/backup/no-such-backup",
                         expect(401, 403, 403, 403, 403, 403, 404)),
+                e("DELETE", "/api/backup/{id}", false, f -> "/api/backup/no-such-backup",
+                        expect(401, 403, 403, 403, 403, 403, 404)),
                 e("POST", "/api/backup/restore", false, f -> "/api/backup/restore", json, "{}",
                         expect(401, 403, 403, 403, 403, 403, 400)),
                 e("GET", "/api/backup/restores/{id}", false, f -> "/api/backup/restores/no-such-restore",

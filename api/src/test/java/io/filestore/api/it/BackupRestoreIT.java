@@ -74,6 +74,43 @@ class BackupRestoreIT {
         }
     }
 
+    @Test
+    @Order(99)
+    void deletingABackupRemovesItAndOnlyTheBlobCopiesNoOtherBackupReferences() throws Exception {
+        Api frank = new Api(app, "frank-" + suffix());
+        String older = frank.upload("older.txt", ("older " + suffix()).getBytes(StandardCharsets.UTF_8));
+        awaitCaughtUp();
+        String first = awaitBackup(startBackup()).get("id").asString();
+        byte[] newerContent = ("newer " + suffix()).getBytes(StandardCharsets.UTF_8);
+        String newer = frank.upload("newer.txt", newerContent);
+        awaitCaughtUp();
+        String second = awaitBackup(startBackup()).get("id").asString();
+        Path olderCopy = backupCopy(frank, older);
+        Path newerCopy = backupCopy(frank, newer);
+        assertThat(olderCopy).exists();
+        assertThat(newerCopy).exists();
+
+        assertThat(frank.delete("/api/backup/" + second).statusCode()).isEqualTo(403);
+        HttpResponse<String> deleted = admin.delete("/api/backup/" + second);
+
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+        assertThat(data(deleted).get("id").asString()).isEqualTo(second);
+        assertThat(data(deleted).get("blobsDeleted").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(data(deleted).get("bytesFreed").asLong()).isGreaterThanOrEqualTo(newerContent.length);
+        assertThat(newerCopy).doesNotExist(); // only the deleted backup referenced it
+        assertThat(olderCopy).exists(); // the first backup still does
+        assertThat(admin.get("/api/backup/" + second).statusCode()).isEqualTo(404);
+        assertThat(admin.get("/api/backup").body()).doesNotContain(second).contains(first);
+        assertThat(data(admin.get("/api/backup/" + first)).get("state").asString()).isEqualTo("COMPLETED");
+        assertThat(admin.delete("/api/backup/" + second).statusCode()).isEqualTo(404);
+    }
+
+    private Path backupCopy(Api user, String file) {
+        String sha = data(user.get("/api/files/" + file)).get("checksum").asString().substring("sha256:".length());
+        return app.dataDir.resolve("backups").resolve("blobs").resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4))
+                .resolve(sha);
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
 
     @Test

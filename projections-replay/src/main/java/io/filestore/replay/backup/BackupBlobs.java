@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -97,6 +101,57 @@ public final class BackupBlobs {
         } finally {
             Files.deleteIfExists(staged);
         }
+    }
+
+    /** What {@link #deleteUnreferenced} removed. */
+    public record Pruned(long blobs, long bytes) {
+    }
+
+    /**
+     * Deletes every blob whose SHA-256 is not among {@code referenced}, which must yield hashes in ascending order
+     * (duplicates allowed). The blobs are visited in ascending order too, so this is one merge, whatever the size.
+     */
+    public Pruned deleteUnreferenced(java.util.Iterator<String> referenced) throws IOException {
+        String next = referenced.hasNext() ? referenced.next() : null;
+        long blobs = 0;
+        long bytes = 0;
+        for (Path first : sorted(root, TWO_HEX)) {
+            for (Path second : sorted(first, TWO_HEX)) {
+                for (Path blob : sorted(second, SHA256)) {
+                    String name = blob.getFileName().toString();
+                    while (next != null && next.compareTo(name) < 0) {
+                        next = referenced.hasNext() ? referenced.next() : null;
+                    }
+                    if (name.equals(next)) {
+                        continue;
+                    }
+                    long size = Files.size(blob);
+                    if (Files.deleteIfExists(blob)) {
+                        blobs++;
+                        bytes += size;
+                    }
+                }
+            }
+        }
+        return new Pruned(blobs, bytes);
+    }
+
+    private static final Pattern TWO_HEX = Pattern.compile("[0-9a-f]{2}");
+
+    private static List<Path> sorted(Path dir, Pattern names) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                if (names.matcher(entry.getFileName().toString()).matches()) {
+                    children.add(entry);
+                }
+            }
+        }
+        children.sort(Comparator.comparing(path -> path.getFileName().toString()));
+        return children;
     }
 
     static MessageDigest sha256() {
