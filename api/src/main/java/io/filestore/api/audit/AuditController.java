@@ -1,5 +1,7 @@
 package io.filestore.api.audit;
 
+import static io.filestore.api.web.QueryAnswers.join;
+
 import io.filestore.api.web.AdminGuard;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.api.web.BadRequestException;
@@ -18,8 +20,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -131,17 +131,6 @@ public class AuditController {
             return new FileId(value.trim());
         } catch (InvalidValueException e) {
             throw new BadRequestException("fileId", e.getMessage());
-        }
-    }
-
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw e;
         }
     }
 }

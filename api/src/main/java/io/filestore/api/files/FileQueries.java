@@ -1,5 +1,7 @@
 package io.filestore.api.files;
 
+import static io.filestore.api.web.QueryAnswers.join;
+
 import io.filestore.api.config.FilestoreProperties;
 import io.filestore.command.api.FileId;
 import io.filestore.command.api.UnknownFileException;
@@ -17,8 +19,6 @@ import io.filestore.query.metadata.api.ListVersionsQuery;
 import io.filestore.query.metadata.api.ViewSequenceQuery;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.slf4j.Logger;
@@ -107,16 +107,5 @@ public class FileQueries {
     public void awaitGone(FileId fileId) {
         changes.awaitVisible(fileId, () -> join(queries.query(new ViewSequenceQuery(fileId), Long.class)) < 0,
                 properties.readYourWritesTimeout());
-    }
-
-    static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw e;
-        }
     }
 }

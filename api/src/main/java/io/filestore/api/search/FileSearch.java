@@ -1,5 +1,7 @@
 package io.filestore.api.search;
 
+import static io.filestore.api.web.QueryAnswers.join;
+
 import io.filestore.api.files.FileResponse;
 import io.filestore.command.api.FilePermissions;
 import io.filestore.command.api.UserId;
@@ -15,7 +17,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.stereotype.Component;
 
@@ -50,7 +51,7 @@ public class FileSearch {
     }
 
     private Map<String, Object> answer(SearchFilesQuery query) {
-        SearchPage page = join(query);
+        SearchPage page = join(queries.query(query, SearchPage.class));
         Map<String, Object> body = new LinkedHashMap<>();
         if (query.text() != null) {
             body.put("query", query.text());
@@ -86,21 +87,6 @@ public class FileSearch {
             body.put("facets", facets);
         }
         return body;
-    }
-
-    private SearchPage join(SearchFilesQuery query) {
-        return join(queries.query(query, SearchPage.class));
-    }
-
-    private static <T> T join(java.util.concurrent.CompletableFuture<T> answer) {
-        try {
-            return answer.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw e;
-        }
     }
 
     static FileResponse file(FileHit hit, FileResponse.PermissionsResponse permissions) {
