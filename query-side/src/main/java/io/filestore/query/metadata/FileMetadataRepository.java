@@ -158,12 +158,7 @@ public class FileMetadataRepository {
     }
 
     List<Grant> grants(FileId fileId) {
-        return jdbc.sql("SELECT share_id, grantee, role, expires_at FROM file_access WHERE file_id = :id "
-                        + "ORDER BY share_id")
-                .param("id", uuid(fileId))
-                .query((rs, n) -> new Grant(rs.getString(1), new Grantee(rs.getString(2)), Role.valueOf(rs.getString(3)),
-                        rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant()))
-                .list();
+        return grants(List.of(fileId)).getOrDefault(fileId, List.of());
     }
 
     FilePage listSharedWith(java.util.Set<String> grantees, int offset, int limit) {
