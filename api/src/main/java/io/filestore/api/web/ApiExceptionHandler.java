@@ -70,7 +70,7 @@ public class ApiExceptionHandler {
                 && cause != cee) {
             return handle(cause, request);
         }
-        if (clientWentAway(e)) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(e)) { // looks through the causes too
             // Nothing was kept (content is stored only once it is complete) and nobody reads the answer: no error.
             log.info("{} {}: the client closed the connection before the request was complete ({})",
                     request.getMethod(), redacted(request.getRequestURI()), rootCause(e).toString());
@@ -233,16 +233,6 @@ public class ApiExceptionHandler {
     /** Public-link paths carry a secret token: it never goes into a log line or an answer. */
     public static String redacted(String path) {
         return path.replaceAll("^/s/[^/]+", "/s/redacted");
-    }
-
-    /** Whether reading the request or writing the answer failed because the client closed the connection. */
-    static boolean clientWentAway(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (DisconnectedClientHelper.isClientDisconnectedException(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Throwable rootCause(Throwable e) {
