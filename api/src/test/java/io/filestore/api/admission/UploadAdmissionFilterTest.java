@@ -15,13 +15,9 @@ import org.springframework.mock.web.MockHttpServletResponse;
 
 class UploadAdmissionFilterTest {
 
-    @Test
-    void runsAtMostMaxConcurrentQueuesUpToMaxQueuedAndAnswers503WithRetryAfterBeyond() throws Exception {
-        UploadAdmissionFilter filter = new UploadAdmissionFilter(
-                new AdmissionProperties(2, 1, Duration.ofSeconds(30), Duration.ofSeconds(7)));
-        CountDownLatch inside = new CountDownLatch(2);
-        CountDownLatch release = new CountDownLatch(1);
-        FilterChain blocking = (request, response) -> {
+    /** A chain that counts itself in, waits for {@code release}, then answers 201. */
+    private static FilterChain blockingUntil(CountDownLatch inside, CountDownLatch release) {
+        return (request, response) -> {
             inside.countDown();
             try {
                 release.await(30, TimeUnit.SECONDS);
@@ -30,6 +26,15 @@ class UploadAdmissionFilterTest {
             }
             ((MockHttpServletResponse) response).setStatus(201);
         };
+    }
+
+    @Test
+    void runsAtMostMaxConcurrentQueuesUpToMaxQueuedAndAnswers503WithRetryAfterBeyond() throws Exception {
+        UploadAdmissionFilter filter = new UploadAdmissionFilter(
+                new AdmissionProperties(2, 1, Duration.ofSeconds(30), Duration.ofSeconds(7)));
+        CountDownLatch inside = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        FilterChain blocking = blockingUntil(inside, release);
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
             Future<MockHttpServletResponse> first = pool.submit(() -> run(filter, upload(), blocking));
@@ -68,14 +73,7 @@ class UploadAdmissionFilterTest {
                 new AdmissionProperties(1, 10, Duration.ofMillis(200), Duration.ofSeconds(3)));
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch inside = new CountDownLatch(1);
-        FilterChain blocking = (request, response) -> {
-            inside.countDown();
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        FilterChain blocking = blockingUntil(inside, release);
         Thread holder = new Thread(() -> run(filter, upload(), blocking));
         holder.start();
         assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();

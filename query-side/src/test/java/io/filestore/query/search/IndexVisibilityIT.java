@@ -7,9 +7,6 @@ import io.filestore.command.api.FileId;
 import io.filestore.command.api.FileMetadata;
 import io.filestore.command.api.UserId;
 import io.filestore.query.search.api.SearchFilesQuery;
-import io.filestore.query.search.api.SearchSettings;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -91,13 +88,7 @@ class IndexVisibilityIT {
 
     @Test
     void doesNotWaitWhenElasticsearchIsUnreachable() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        SearchSettings unreachable = new SearchSettings(URI.create("http://127.0.0.1:" + closedPort), f.prefix,
-                Duration.ofSeconds(2));
-        FileIndex deadIndex = new FileIndex(ElasticsearchClients.create(unreachable), unreachable);
+        FileIndex deadIndex = f.unreachableIndex();
         SearchIndexManager deadManager = new SearchIndexManager(deadIndex, f.replay, f.control);
         IndexVisibility visibility = new IndexVisibility(deadIndex, deadManager, new IndexSignals());
 

@@ -72,6 +72,17 @@ final class SearchFixture implements AutoCloseable {
         this.visibility = new IndexVisibility(index, manager, signals);
     }
 
+    /** An index client for this fixture's prefix on a port where nothing listens (Elasticsearch down). */
+    FileIndex unreachableIndex() throws IOException {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        SearchSettings unreachable = new SearchSettings(URI.create("http://127.0.0.1:" + closedPort), prefix,
+                Duration.ofSeconds(2));
+        return new FileIndex(ElasticsearchClients.create(unreachable), unreachable);
+    }
+
     /** An instant {@code minutes} after the fixture's previous one: events get distinct, increasing times. */
     Instant tick(long minutes) {
         return Instant.ofEpochMilli(clock.addAndGet(minutes * 60_000));

@@ -11,11 +11,7 @@ import io.filestore.query.search.api.FileHit;
 import io.filestore.query.search.api.SearchFilesQuery;
 import io.filestore.query.search.api.SearchFilters;
 import io.filestore.query.search.api.SearchPage;
-import io.filestore.query.search.api.SearchSettings;
 import io.filestore.query.search.api.SearchUnavailableException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,13 +152,7 @@ class SearchProjectionIT {
 
     @Test
     void aFailedWriteFailsTheBatchSoThatTheProcessorRetriesIt() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        SearchSettings unreachable = new SearchSettings(URI.create("http://127.0.0.1:" + closedPort), f.prefix,
-                Duration.ofSeconds(2));
-        FileIndex deadIndex = new FileIndex(ElasticsearchClients.create(unreachable), unreachable);
+        FileIndex deadIndex = f.unreachableIndex();
         SearchIndexManager deadManager = new SearchIndexManager(deadIndex, f.replay, f.control);
         SearchProjection projection = new SearchProjection(deadManager, f.eventStore, f.signals);
         FileId id = FileId.random();
