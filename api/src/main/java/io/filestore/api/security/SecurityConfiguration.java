@@ -32,6 +32,10 @@ public class SecurityConfiguration {
                 .authorizeHttpRequests(rules -> rules
                         .requestMatchers("/health", "/actuator/health", "/actuator/health/**", "/s/**", "/error")
                         .permitAll()
+                        // the API's description (generated from the code) and its viewer: no data, no secrets
+                        .requestMatchers(org.springframework.http.HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**",
+                                "/swagger-ui.html", "/swagger-ui/**")
+                        .permitAll()
                         // tus discovery and browsers' CORS preflights carry no credentials
                         .requestMatchers(org.springframework.http.HttpMethod.OPTIONS, "/api/uploads", "/api/uploads/**")
                         .permitAll()
