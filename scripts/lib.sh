@@ -5,6 +5,14 @@
 # ---------------------------------------------------------------------------
 # Configuration (the contract documented in the README; keep it stable)
 # ---------------------------------------------------------------------------
+# The version of a service from the repository's .env (shared with docker-compose.yml and the tests).
+fs_service_version() {
+  local v
+  v="$(sed -n "s/^$1=\([^[:space:]#]*\).*/\1/p" "$FS_REPO/.env" 2>/dev/null | tail -n1)"
+  [[ -n "$v" ]] || fs_die "no $1 in $FS_REPO/.env"
+  printf '%s' "$v"
+}
+
 # shellcheck disable=SC2034  # used by the other scripts
 fs_init_config() {
   local dd="${FILESTORE_DATA_DIR:-$FS_REPO/data}"
@@ -22,7 +30,8 @@ fs_init_config() {
   FS_DB_URL="jdbc:postgresql://$FS_PG_HOST:$FS_PG_PORT/$FS_DB_NAME"
   FS_TEST_DB_URL="jdbc:postgresql://$FS_PG_HOST:$FS_PG_PORT/$FS_TEST_DB_NAME"
 
-  FS_ES_VERSION=8.19.21
+  FS_PG_VERSION="$(fs_service_version POSTGRES_VERSION)"
+  FS_ES_VERSION="$(fs_service_version ELASTICSEARCH_VERSION)"
   FS_ES_ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$FS_ES_VERSION:zip"
   FS_ES_HOST=127.0.0.1
   FS_ES_PORT=9200

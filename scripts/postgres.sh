@@ -100,7 +100,7 @@ fs_sql_ident()   { printf '"%s"' "${1//\"/\"\"}"; }
 # Root (or sudo): the Debian cluster on port 5432; install PostgreSQL if needed.
 fs_pg_start_system() {
   if ! fs_pg_bindir >/dev/null || ! command -v pg_lsclusters >/dev/null 2>&1; then
-    fs_apt_install postgresql
+    fs_apt_install "postgresql-$FS_PG_VERSION"
     # The package creates (and may already have started) cluster "main" on port 5432.
     fs_pg_wait_ready 5 && return 0
   fi

@@ -57,7 +57,7 @@ class BackupRestoreIT {
     @BeforeAll
     void startApplication() {
         databaseUrl = TestServices.databaseUrl("restore_it");
-        indexPrefix = TestServices.env("FILESTORE_TEST_INDEX_PREFIX", "filestore-test") + "-restore";
+        indexPrefix = io.filestore.testsupport.TestServicesSource.services().indexPrefix() + "-restore";
         TestServices.recreateDatabase(databaseUrl);
         TestServices.deleteIndices(indexPrefix);
         app = RunningApp.dedicated("restore", Map.of(

@@ -74,7 +74,7 @@ final class RunningApp {
         Path target = Paths.get("target").toAbsolutePath();
         Map<String, String> merged = new java.util.HashMap<>();
         merged.put("FILESTORE_ELASTICSEARCH_INDEX_PREFIX",
-                env("FILESTORE_TEST_INDEX_PREFIX", "filestore-test") + "-" + name);
+                io.filestore.testsupport.TestServicesSource.services().indexPrefix() + "-" + name);
         merged.putAll(environment);
         try {
             return start(target.resolve("it-" + name), target.resolve("it-" + name + ".log"), "256m", merged,
@@ -129,8 +129,8 @@ final class RunningApp {
     /** The test database, as the application uses it (for checks of what is stored). */
     static java.sql.Connection database() throws java.sql.SQLException {
         return java.sql.DriverManager.getConnection(
-                env("FILESTORE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/filestore_test"),
-                env("FILESTORE_TEST_DB_USER", "filestore"), env("FILESTORE_TEST_DB_PASSWORD", "filestore"));
+                io.filestore.testsupport.TestServicesSource.services().jdbcUrl(),
+                io.filestore.testsupport.TestServicesSource.services().user(), io.filestore.testsupport.TestServicesSource.services().password());
     }
 
     URI uri(String path) {
@@ -178,12 +178,12 @@ final class RunningApp {
         Map<String, String> environment = builder.environment();
         environment.put("SERVER_PORT", String.valueOf(port));
         environment.put("FILESTORE_DATA_DIR", dataDir.toString());
-        environment.put("FILESTORE_DB_URL", env("FILESTORE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/filestore_test"));
-        environment.put("FILESTORE_DB_USER", env("FILESTORE_TEST_DB_USER", "filestore"));
-        environment.put("FILESTORE_DB_PASSWORD", env("FILESTORE_TEST_DB_PASSWORD", "filestore"));
-        TcpProxy elasticsearch = new TcpProxy(URI.create(env("FILESTORE_TEST_ES_URL", "http://127.0.0.1:9200")));
+        environment.put("FILESTORE_DB_URL", io.filestore.testsupport.TestServicesSource.services().jdbcUrl());
+        environment.put("FILESTORE_DB_USER", io.filestore.testsupport.TestServicesSource.services().user());
+        environment.put("FILESTORE_DB_PASSWORD", io.filestore.testsupport.TestServicesSource.services().password());
+        TcpProxy elasticsearch = new TcpProxy(URI.create(io.filestore.testsupport.TestServicesSource.services().elasticsearchUrl()));
         environment.put("FILESTORE_ELASTICSEARCH_URL", "http://127.0.0.1:" + elasticsearch.port());
-        environment.put("FILESTORE_ELASTICSEARCH_INDEX_PREFIX", env("FILESTORE_TEST_INDEX_PREFIX", "filestore-test"));
+        environment.put("FILESTORE_ELASTICSEARCH_INDEX_PREFIX", io.filestore.testsupport.TestServicesSource.services().indexPrefix());
         // Small enough to test the limit by streaming, large enough for the 1 GiB round trip.
         environment.put("FILESTORE_MAX_UPLOAD_SIZE", "1100MB");
         environment.put("FILESTORE_TRASH_RETENTION", "20s");

@@ -22,7 +22,7 @@ final class TestServices {
 
     /** The JDBC URL of a database named after the test database with {@code suffix} appended. */
     static String databaseUrl(String suffix) {
-        String base = env("FILESTORE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/filestore_test");
+        String base = io.filestore.testsupport.TestServicesSource.services().jdbcUrl();
         int query = base.indexOf('?');
         String withoutQuery = query < 0 ? base : base.substring(0, query);
         return withoutQuery + "_" + suffix;
@@ -34,7 +34,7 @@ final class TestServices {
         if (!name.matches("[a-z0-9_]+")) {
             throw new IllegalArgumentException("unexpected database name " + name);
         }
-        try (Connection c = connect(env("FILESTORE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/filestore_test"));
+        try (Connection c = connect(io.filestore.testsupport.TestServicesSource.services().jdbcUrl());
              Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             s.execute("CREATE DATABASE " + name);
@@ -44,8 +44,8 @@ final class TestServices {
     }
 
     static Connection connect(String url) throws SQLException {
-        return DriverManager.getConnection(url, env("FILESTORE_TEST_DB_USER", "filestore"),
-                env("FILESTORE_TEST_DB_PASSWORD", "filestore"));
+        return DriverManager.getConnection(url, io.filestore.testsupport.TestServicesSource.services().user(),
+                io.filestore.testsupport.TestServicesSource.services().password());
     }
 
     static long queryLong(String url, String sql) {
@@ -59,7 +59,7 @@ final class TestServices {
 
     /** Deletes every Elasticsearch index whose name starts with {@code prefix-}. */
     static void deleteIndices(String prefix) {
-        URI es = URI.create(env("FILESTORE_TEST_ES_URL", "http://127.0.0.1:9200") + "/");
+        URI es = URI.create(io.filestore.testsupport.TestServicesSource.services().elasticsearchUrl() + "/");
         try {
             HttpResponse<String> list = Api.HTTP.send(HttpRequest.newBuilder(
                             es.resolve("_cat/indices/" + prefix + "-*?h=index")).GET().build(),

@@ -56,9 +56,9 @@ class AuditProjectionTest {
 
     @BeforeEach
     void createSchema() throws SQLException {
-        String url = env("FILESTORE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/filestore_test");
-        String user = env("FILESTORE_TEST_DB_USER", "filestore");
-        String password = env("FILESTORE_TEST_DB_PASSWORD", "filestore");
+        String url = io.filestore.testsupport.TestServicesSource.services().jdbcUrl();
+        String user = io.filestore.testsupport.TestServicesSource.services().user();
+        String password = io.filestore.testsupport.TestServicesSource.services().password();
         try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }
@@ -173,8 +173,4 @@ class AuditProjectionTest {
         return map;
     }
 
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
-    }
 }

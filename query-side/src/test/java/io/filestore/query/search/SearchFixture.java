@@ -60,9 +60,9 @@ final class SearchFixture implements AutoCloseable {
     private final AtomicLong clock = new AtomicLong(Instant.parse("2024-01-01T00:00:00Z").toEpochMilli());
 
     SearchFixture(String name) {
-        String base = env("FILESTORE_TEST_INDEX_PREFIX", "filestore-test");
+        String base = io.filestore.testsupport.TestServicesSource.services().indexPrefix();
         this.prefix = base + "-qs-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        SearchSettings settings = new SearchSettings(URI.create(env("FILESTORE_TEST_ES_URL", "http://127.0.0.1:9200")),
+        SearchSettings settings = new SearchSettings(URI.create(io.filestore.testsupport.TestServicesSource.services().elasticsearchUrl()),
                 prefix, Duration.ofSeconds(10));
         this.client = ElasticsearchClients.create(settings);
         this.index = new FileIndex(client, settings);
@@ -215,10 +215,6 @@ final class SearchFixture implements AutoCloseable {
         client.close();
     }
 
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
-    }
 
     /**
      * Stands in for the Axon processor: a replay calls the projection's reset handler, then hands it every stored
