@@ -95,6 +95,29 @@ public final class TestServicesSource {
                 + Paths.get("").toAbsolutePath());
     }
 
+    /**
+     * Runs every Flyway migration on the test classpath ({@code db/migration/V<n>__*.sql}) in version order on
+     * {@code connection}: the schema of the views as the application creates it, for tests that build it in a
+     * schema of their own.
+     */
+    public static void migrate(java.sql.Connection connection) {
+        try {
+            var resources = new org.springframework.core.io.support.PathMatchingResourcePatternResolver()
+                    .getResources("classpath*:db/migration/V*__*.sql");
+            java.util.Arrays.sort(resources, java.util.Comparator.comparingLong(TestServicesSource::version));
+            for (var resource : resources) {
+                org.springframework.jdbc.datasource.init.ScriptUtils.executeSqlScript(connection, resource);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long version(org.springframework.core.io.Resource migration) {
+        String name = java.util.Objects.requireNonNull(migration.getFilename());
+        return Long.parseLong(name.substring(1, name.indexOf("__")).replace("_", ""));
+    }
+
     public static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
