@@ -186,6 +186,8 @@ final class RunningApp {
         environment.put("FILESTORE_ELASTICSEARCH_INDEX_PREFIX", io.filestore.testsupport.TestServicesSource.services().indexPrefix());
         // Small enough to test the limit by streaming, large enough for the 1 GiB round trip.
         environment.put("FILESTORE_MAX_UPLOAD_SIZE", "1100MB");
+        // Several test applications may run at once on one PostgreSQL (max_connections 100 by default).
+        environment.put("FILESTORE_DB_POOL_SIZE", "10");
         environment.put("FILESTORE_TRASH_RETENTION", "20s");
         environment.put("FILESTORE_TRASH_PURGE_INTERVAL", "2s");
         environment.put("FILESTORE_BLOB_STORE_GARBAGE_GRACE_PERIOD", "15s");
