@@ -190,6 +190,7 @@ final class RunningApp {
         environment.put("FILESTORE_TRASH_PURGE_INTERVAL", "2s");
         environment.put("FILESTORE_BLOB_STORE_GARBAGE_GRACE_PERIOD", "15s");
         environment.put("FILESTORE_BLOB_STORE_GARBAGE_COLLECTION_INTERVAL", "3s");
+        environment.put("FILESTORE_BLOB_STORE_GARBAGE_COLLECTION_INITIAL_DELAY", "3s");
         // The tests act as a trusted gateway for most users (X-User-Id), and log in for real where they test that.
         environment.put("FILESTORE_SECURITY_TRUSTED_HEADER", "X-User-Id");
         environment.put("FILESTORE_SECURITY_ADMIN_USER", ADMIN);
