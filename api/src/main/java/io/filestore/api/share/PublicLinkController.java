@@ -5,6 +5,7 @@ import io.filestore.api.download.DownloadResponder;
 import io.filestore.api.download.DownloadTarget;
 import io.filestore.api.files.FileQueries;
 import io.filestore.api.security.Accounts;
+import io.filestore.api.security.GuessThrottle;
 import io.filestore.api.web.ApiExceptionHandler;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.blob.BlobStore;
@@ -42,7 +43,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Public links, no account needed: {@code GET /s/{token}} describes the file, {@code GET /s/{token}/download}
  * streams it (with ranges). A password goes in the {@code X-Share-Password} header or a {@code password} form field
- * ({@code POST}); wrong passwords are rate limited. A link stops working at its expiry instant, when revoked, when
+ * ({@code POST}); wrong passwords are throttled per link and client address ({@link GuessThrottle}). A link stops working at its expiry instant, when revoked, when
  * its file is deleted, and when its download limit is used up. Every answer with content (200 or 206, whatever the
  * range) counts as one download, before any byte is sent; HEAD, 304, 412 and 416 do not. Counts are events
  * ({@link CountLinkDownloadCommand} on the link's own counter aggregate), so they survive a restore.
@@ -57,12 +58,12 @@ public class PublicLinkController {
     private final FileQueries files;
     private final BlobStore blobs;
     private final CommandGateway commands;
-    private final PasswordAttempts attempts;
+    private final GuessThrottle attempts;
     private final DownloadResponder downloads;
     private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
 
     public PublicLinkController(QueryGateway queries, FileQueries files, BlobStore blobs, CommandGateway commands,
-                                PasswordAttempts attempts, FilestoreProperties properties) {
+                                GuessThrottle attempts, FilestoreProperties properties) {
         this.queries = queries;
         this.files = files;
         this.blobs = blobs;
@@ -158,7 +159,8 @@ public class PublicLinkController {
         }
         if (link.passwordHash() != null) {
             String address = request.getRemoteAddr();
-            long wait = attempts.retryAfter(link.shareId(), address);
+            String secret = "link:" + link.shareId();
+            long wait = attempts.retryAfter(secret, address);
             if (wait > 0) {
                 ResponseEntity<ProblemDetail> limited = refuse(HttpStatus.TOO_MANY_REQUESTS,
                         "too many wrong passwords; try again later", request);
@@ -174,9 +176,10 @@ public class PublicLinkController {
                 return new Resolved(null, null, challenge("this link needs a password", request));
             }
             if (!encoder.matches(password, link.passwordHash().value())) {
-                attempts.failed(link.shareId(), address);
+                attempts.failed(secret, address);
                 return new Resolved(null, null, challenge("wrong password", request));
             }
+            attempts.succeeded(secret, address);
         }
         return new Resolved(link, file.get(), null);
     }
