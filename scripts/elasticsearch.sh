@@ -175,6 +175,9 @@ fs_es_ensure() {
     fs_say "Elasticsearch: answering on $FS_ES_URL, reusing it"
     return 0
   fi
+  if ! fs_is_local_host "$FS_ES_HOST" || [[ "$FS_ES_URL" == https:* ]]; then
+    fs_die "Elasticsearch does not answer on $FS_ES_URL (from FILESTORE_ES_URL); ./filestore starts one only on this machine, over http"
+  fi
   fs_es_ensure_sysuser
   local base
   base="$(fs_es_base)"

@@ -21,13 +21,20 @@ fs_init_config() {
   FS_LOG_DIR="$FS_DATA_DIR/logs"
   FS_RUN_DIR="$FS_DATA_DIR/run"
 
+  # FILESTORE_DB_URL / FILESTORE_ES_URL, when set, are passed to the service unchanged; the host, port and
+  # database name that ./filestore checks (and creates, or starts a server for, when local) come from them.
   FS_PG_HOST=127.0.0.1
   FS_PG_PORT=5432
   FS_DB_USER="${FILESTORE_DB_USER:-filestore}"
   FS_DB_PASSWORD="${FILESTORE_DB_PASSWORD:-filestore}"
   FS_DB_NAME=filestore
   FS_TEST_DB_NAME=filestore_test
-  FS_DB_URL="jdbc:postgresql://$FS_PG_HOST:$FS_PG_PORT/$FS_DB_NAME"
+  if [[ -n "${FILESTORE_DB_URL:-}" ]]; then
+    FS_DB_URL="$FILESTORE_DB_URL"
+    fs_parse_db_url "$FS_DB_URL" || fs_die "FILESTORE_DB_URL=$FS_DB_URL is not of the form jdbc:postgresql://HOST[:PORT]/DATABASE[?PARAMS]"
+  else
+    FS_DB_URL="jdbc:postgresql://$FS_PG_HOST:$FS_PG_PORT/$FS_DB_NAME"
+  fi
   FS_TEST_DB_URL="jdbc:postgresql://$FS_PG_HOST:$FS_PG_PORT/$FS_TEST_DB_NAME"
 
   FS_PG_VERSION="$(fs_service_version POSTGRES_VERSION)"
@@ -35,16 +42,45 @@ fs_init_config() {
   FS_ES_ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$FS_ES_VERSION:zip"
   FS_ES_HOST=127.0.0.1
   FS_ES_PORT=9200
-  FS_ES_URL="http://$FS_ES_HOST:$FS_ES_PORT"
+  if [[ -n "${FILESTORE_ES_URL:-}" ]]; then
+    FS_ES_URL="${FILESTORE_ES_URL%/}"
+    fs_parse_es_url "$FS_ES_URL" || fs_die "FILESTORE_ES_URL=$FILESTORE_ES_URL is not of the form http(s)://HOST[:PORT]"
+  else
+    FS_ES_URL="http://$FS_ES_HOST:$FS_ES_PORT"
+  fi
   FS_ES_HEAP=512m
   FS_ES_SYSUSER=filestore              # unprivileged user that runs Elasticsearch when we are root
   FS_ES_FALLBACK_BASE=/var/lib/filestore/elasticsearch
   FS_TEST_INDEX_PREFIX=filestore-test
 
-  FS_PORT="${FILESTORE_PORT:-8080}"
+  FS_PORT="${FILESTORE_PORT:-${SERVER_PORT:-8080}}"
   FS_JAR="$FS_REPO/api/target/filestore.jar"
 
   export DEBIAN_FRONTEND=noninteractive
+}
+
+# fs_parse_db_url URL: sets FS_PG_HOST, FS_PG_PORT (default 5432) and FS_DB_NAME from a
+# jdbc:postgresql://HOST[:PORT]/DATABASE[?PARAMS] URL; fails on anything else (several hosts, no database).
+fs_parse_db_url() {
+  local re='^jdbc:postgresql://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:([0-9]+))?/([A-Za-z0-9_$-]+)(\?.*)?$'
+  [[ "$1" =~ $re ]] || return 1
+  FS_PG_HOST="${BASH_REMATCH[1]}"
+  FS_PG_PORT="${BASH_REMATCH[3]:-5432}"
+  FS_DB_NAME="${BASH_REMATCH[4]}"
+}
+
+# fs_parse_es_url URL: sets FS_ES_HOST and FS_ES_PORT (default 9200, as the Elasticsearch clients assume)
+# from an http(s)://HOST[:PORT][/] URL.
+fs_parse_es_url() {
+  local re='^https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:([0-9]+))?/?$'
+  [[ "$1" =~ $re ]] || return 1
+  FS_ES_HOST="${BASH_REMATCH[1]}"
+  FS_ES_PORT="${BASH_REMATCH[3]:-9200}"
+}
+
+# True if $1 names this machine (./filestore may start a server for it).
+fs_is_local_host() {
+  case "$1" in 127.*|localhost|'[::1]'|::1) return 0 ;; *) return 1 ;; esac
 }
 
 # ---------------------------------------------------------------------------

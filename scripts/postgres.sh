@@ -238,6 +238,8 @@ fs_pg_ensure() {
       # Something listens but is not ready yet (starting up): give it time.
       fs_say "PostgreSQL: $FS_PG_HOST:$FS_PG_PORT is open but not ready yet, waiting"
       fs_pg_wait_ready 60 || fs_die "something listens on $FS_PG_HOST:$FS_PG_PORT but does not accept PostgreSQL connections"
+    elif ! fs_is_local_host "$FS_PG_HOST"; then
+      fs_die "no PostgreSQL server accepts connections on $FS_PG_HOST:$FS_PG_PORT (from FILESTORE_DB_URL); ./filestore starts one only on this machine"
     elif fs_is_root; then
       fs_pg_start_system
     elif fs_pg_bindir >/dev/null; then

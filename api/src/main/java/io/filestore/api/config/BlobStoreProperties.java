@@ -20,6 +20,8 @@ public record BlobStoreProperties(
         @DefaultValue("64MB") DataSize minFreeSpace,
         @DefaultValue("1h") Duration garbageGracePeriod,
         @DefaultValue("6h") Duration garbageCollectionInterval,
+        @DefaultValue("1m") Duration garbageCollectionInitialDelay,
+        @DefaultValue("1h") Duration tempGracePeriod,
         @DefaultValue("10000") int verifiedCacheEntries) {
 
     public BlobStoreProperties {

@@ -129,6 +129,16 @@ public final class DownloadResponder {
         }
     }
 
+    /**
+     * Whether {@link #respond} would answer this GET with content, 200 or 206 (not HEAD, 304, 412 or 416): what a
+     * download limit counts.
+     */
+    public boolean sendsContent(HttpServletRequest request, DownloadTarget target) {
+        return "GET".equals(request.getMethod())
+                && Preconditions.evaluate(request, target.etag(), target.lastModified()) == Preconditions.Outcome.PROCEED
+                && !(requestedRanges(request, target) instanceof Unsatisfiable);
+    }
+
     private RangeParser.Result requestedRanges(HttpServletRequest request, DownloadTarget target) {
         String range = request.getHeader("Range");
         if (range == null) {

@@ -7,6 +7,7 @@ import io.filestore.api.download.DownloadTarget;
 import io.filestore.api.search.FileSearch;
 import io.filestore.api.search.SearchReadYourWrites;
 import io.filestore.api.web.ApiResponse;
+import io.filestore.api.web.IdempotencyKeys;
 import io.filestore.api.web.BadRequestException;
 import io.filestore.api.web.Caller;
 import io.filestore.blob.BlobStore;
@@ -65,10 +66,12 @@ public class FileController {
     private final AccessRecorder accesses;
     private final FileSearch search;
     private final SearchReadYourWrites searchWrites;
+    private final IdempotentUploads idempotentUploads;
 
     public FileController(CommandGateway commands, FileQueries queries, UploadReader uploads, BlobStore blobs,
                           FilestoreProperties properties, FileCreator creator, AccessRecorder accesses,
-                          FileSearch search, SearchReadYourWrites searchWrites) {
+                          FileSearch search, SearchReadYourWrites searchWrites, IdempotentUploads idempotentUploads) {
+        this.idempotentUploads = idempotentUploads;
         this.accesses = accesses;
         this.search = search;
         this.searchWrites = searchWrites;
@@ -82,8 +85,11 @@ public class FileController {
     }
 
     @RequestMapping(path = "/upload", method = {RequestMethod.POST, RequestMethod.PUT})
-    public ResponseEntity<ApiResponse<FileResponse>> upload(Caller caller, HttpServletRequest request)
-            throws IOException {
+    public ResponseEntity<?> upload(Caller caller, HttpServletRequest request) throws IOException {
+        String idempotencyKey = IdempotencyKeys.parse(request.getHeader(IdempotencyKeys.HEADER));
+        if (idempotencyKey != null) {
+            return idempotentUploads.upload(caller, idempotencyKey, request);
+        }
         ReceivedUpload upload = uploads.read(request);
         MetadataInput input = upload.metadata();
         FileCreator.NewFile file = creator.describe(input.name() != null ? input.name() : upload.suppliedName(),

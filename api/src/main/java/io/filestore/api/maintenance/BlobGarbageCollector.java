@@ -4,9 +4,11 @@ import io.filestore.api.config.BlobStoreProperties;
 import io.filestore.blob.BlobStore;
 import io.filestore.command.api.BlobId;
 import io.filestore.query.metadata.api.UnreferencedBlobsQuery;
+import io.filestore.replay.BackupSettings;
 import io.filestore.replay.OperationConflictException;
 import io.filestore.replay.OperationGuard;
-import java.time.Duration;
+import io.filestore.replay.backup.BackupBlobs;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -25,8 +27,12 @@ import org.springframework.stereotype.Component;
  * Removes blobs that no version of any file references (after a purge, or content stored for an upload that was
  * then refused), once they have been idle for {@code filestore.blob-store.garbage-grace-period}. It runs only when
  * the metadata view has caught up with the event store, because that view is what says which blobs are referenced;
- * the blob store's conditional delete makes a concurrent upload of the same content safe. Abandoned temp files
- * older than a day are removed too.
+ * the blob store's conditional delete makes a concurrent upload of the same content safe. Each pass first removes
+ * leftovers of interrupted writes: upload temp files on the nodes and partial copies in the backups' {@code blobs/tmp}
+ * not modified for {@code filestore.blob-store.temp-grace-period} (a write in progress keeps its file fresh); that
+ * part runs even while the metadata view catches up. The first pass runs
+ * {@code filestore.blob-store.garbage-collection-initial-delay} after start, so a service restarted more often than
+ * the interval still cleans up.
  */
 @Component
 public class BlobGarbageCollector {
@@ -40,17 +46,20 @@ public class BlobGarbageCollector {
     private final EventProcessingConfiguration processing;
     private final BlobStoreProperties properties;
     private final OperationGuard operations;
+    private final BackupBlobs backupBlobs;
 
     public BlobGarbageCollector(BlobStore blobs, QueryGateway queries, EventProcessingConfiguration processing,
-                                BlobStoreProperties properties, OperationGuard operations) {
+                                BlobStoreProperties properties, OperationGuard operations,
+                                BackupSettings backupSettings) {
         this.operations = operations;
+        this.backupBlobs = new BackupBlobs(backupSettings.directory());
         this.blobs = blobs;
         this.queries = queries;
         this.processing = processing;
         this.properties = properties;
     }
 
-    @Scheduled(initialDelayString = "${filestore.blob-store.garbage-collection-interval:6h}",
+    @Scheduled(initialDelayString = "${filestore.blob-store.garbage-collection-initial-delay:1m}",
             fixedDelayString = "${filestore.blob-store.garbage-collection-interval:6h}")
     public void run() {
         collect(Instant.now());
@@ -75,11 +84,11 @@ public class BlobGarbageCollector {
     }
 
     private int collectWhileGuarded(Instant now) {
+        cleanupLeftovers();
         if (!metadataViewCaughtUp()) {
             log.info("blob garbage collection skipped: the metadata view is still catching up");
             return -1;
         }
-        blobs.cleanupTemp(Duration.ofDays(1));
         Instant idleSince = now.minus(properties.garbageGracePeriod());
         int deleted = 0;
         try (Stream<String> all = blobs.list()) {
@@ -97,6 +106,18 @@ public class BlobGarbageCollector {
             log.info("blob garbage collection deleted {} unreferenced blob(s)", deleted);
         }
         return deleted;
+    }
+
+    private void cleanupLeftovers() {
+        blobs.cleanupTemp(properties.tempGracePeriod());
+        try {
+            int removed = backupBlobs.cleanupTemp(properties.tempGracePeriod());
+            if (removed > 0) {
+                log.info("Removed {} partial backup blob copie(s) left by an interrupted backup", removed);
+            }
+        } catch (UncheckedIOException e) {
+            log.warn("Cannot clean up partial backup blob copies: {}", e.getCause().toString());
+        }
     }
 
     private int deleteUnreferenced(List<BlobId> candidates, Instant idleSince) {

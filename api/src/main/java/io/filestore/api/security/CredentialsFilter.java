@@ -21,7 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Authenticates a request from its {@code Authorization} header ({@code Basic} user:password, or {@code Bearer}
  * personal API token, or an identity provider's JWT when that mode is configured) or, only when {@code filestore.security.trusted-header} is set, from that gateway header.
  * Credentials that are present but wrong are refused with 401 at once; a request without any goes on
- * unauthenticated and the authorization rules decide.
+ * unauthenticated and the authorization rules decide. Wrong passwords are throttled per account and client address
+ * ({@link GuessThrottle}): past the free budget, 429 with Retry-After until the delay has passed.
  */
 class CredentialsFilter extends OncePerRequestFilter {
 
@@ -29,8 +30,11 @@ class CredentialsFilter extends OncePerRequestFilter {
     private final JwtCallers jwts;
     private final SecurityProperties properties;
     private final ProblemResponses problems;
+    private final GuessThrottle throttle;
 
-    CredentialsFilter(Accounts accounts, JwtCallers jwts, SecurityProperties properties, ProblemResponses problems) {
+    CredentialsFilter(Accounts accounts, JwtCallers jwts, SecurityProperties properties, ProblemResponses problems,
+                      GuessThrottle throttle) {
+        this.throttle = throttle;
         this.accounts = accounts;
         this.jwts = jwts;
         this.properties = properties;
@@ -45,7 +49,26 @@ class CredentialsFilter extends OncePerRequestFilter {
         boolean presented = false;
         if (authorization != null && !authorization.isBlank()) {
             presented = true;
-            caller = fromAuthorization(authorization.trim());
+            String[] basic = basicCredentials(authorization.trim());
+            if (basic != null) {
+                String secret = "account:" + basic[0];
+                String address = request.getRemoteAddr();
+                long wait = throttle.retryAfter(secret, address);
+                if (wait > 0) {
+                    response.setHeader("Retry-After", String.valueOf(wait));
+                    problems.write(request, response, 429, "Too Many Requests",
+                            "too many wrong passwords; try again later");
+                    return;
+                }
+                caller = accounts.byPassword(basic[0], basic[1]);
+                if (caller.isPresent()) {
+                    throttle.succeeded(secret, address);
+                } else {
+                    throttle.failed(secret, address);
+                }
+            } else {
+                caller = fromAuthorization(authorization.trim());
+            }
         } else if (properties.trustsHeader()) {
             String value = request.getHeader(properties.trustedHeader());
             if (value != null && !value.isBlank()) {
@@ -78,19 +101,23 @@ class CredentialsFilter extends OncePerRequestFilter {
             return value.startsWith(Accounts.TOKEN_PREFIX) || !jwts.enabled() ? accounts.byToken(value)
                     : jwts.byJwt(value);
         }
-        if (scheme.equalsIgnoreCase("Basic")) {
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-            int colon = decoded.indexOf(':');
-            if (colon < 0) {
-                return Optional.empty();
-            }
-            return accounts.byPassword(decoded.substring(0, colon), decoded.substring(colon + 1));
+        return Optional.empty(); // Basic is handled by the caller (throttled); malformed Basic and other schemes fail
+    }
+
+    /** User name and password of a well-formed {@code Basic} authorization, else null. */
+    private static String[] basicCredentials(String authorization) {
+        int space = authorization.indexOf(' ');
+        if (space < 0 || !authorization.substring(0, space).equalsIgnoreCase("Basic")) {
+            return null;
         }
-        return Optional.empty();
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(authorization.substring(space + 1).trim()),
+                    StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        int colon = decoded.indexOf(':');
+        return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     }
 }

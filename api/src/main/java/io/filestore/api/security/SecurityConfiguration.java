@@ -20,7 +20,7 @@ public class SecurityConfiguration {
     @Bean
     public SecurityFilterChain filterChain(HttpSecurity http, Accounts accounts, JwtCallers jwts,
                                            SecurityProperties properties,
-                                           ProblemResponses problems) throws Exception {
+                                           ProblemResponses problems, GuessThrottle throttle) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(basic -> basic.disable())
@@ -28,7 +28,7 @@ public class SecurityConfiguration {
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
                 .anonymous(anonymous -> anonymous.disable())
-                .addFilterBefore(new CredentialsFilter(accounts, jwts, properties, problems), BasicAuthenticationFilter.class)
+                .addFilterBefore(new CredentialsFilter(accounts, jwts, properties, problems, throttle), BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(rules -> rules
                         .requestMatchers("/health", "/actuator/health", "/actuator/health/**", "/s/**", "/error")
                         .permitAll()

@@ -5,11 +5,14 @@ import io.filestore.api.download.DownloadResponder;
 import io.filestore.api.download.DownloadTarget;
 import io.filestore.api.files.FileQueries;
 import io.filestore.api.security.Accounts;
+import io.filestore.api.security.GuessThrottle;
 import io.filestore.api.web.ApiExceptionHandler;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.blob.BlobStore;
 import io.filestore.blob.ReadableBlob;
 import io.filestore.command.api.Actor;
+import io.filestore.command.api.CountLinkDownloadCommand;
+import io.filestore.command.api.LinkDownloadLimitReachedException;
 import io.filestore.command.api.UserId;
 import io.filestore.query.metadata.api.FileView;
 import io.filestore.query.shares.api.FindPublicLinkQuery;
@@ -22,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.axonframework.commandhandling.CommandExecutionException;
+import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.HttpHeaders;
@@ -38,8 +43,10 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Public links, no account needed: {@code GET /s/{token}} describes the file, {@code GET /s/{token}/download}
  * streams it (with ranges). A password goes in the {@code X-Share-Password} header or a {@code password} form field
- * ({@code POST}); wrong passwords are rate limited. A link stops working at its expiry instant, when revoked, when
- * its file is deleted, and when its download limit is used up (a download counts when it starts at byte 0).
+ * ({@code POST}); wrong passwords are throttled per link and client address ({@link GuessThrottle}). A link stops working at its expiry instant, when revoked, when
+ * its file is deleted, and when its download limit is used up. Every answer with content (200 or 206, whatever the
+ * range) counts as one download, before any byte is sent; HEAD, 304, 412 and 416 do not. Counts are events
+ * ({@link CountLinkDownloadCommand} on the link's own counter aggregate), so they survive a restore.
  */
 @RestController
 public class PublicLinkController {
@@ -50,17 +57,17 @@ public class PublicLinkController {
     private final QueryGateway queries;
     private final FileQueries files;
     private final BlobStore blobs;
-    private final LinkUsage usage;
-    private final PasswordAttempts attempts;
+    private final CommandGateway commands;
+    private final GuessThrottle attempts;
     private final DownloadResponder downloads;
     private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
 
-    public PublicLinkController(QueryGateway queries, FileQueries files, BlobStore blobs, LinkUsage usage,
-                                PasswordAttempts attempts, FilestoreProperties properties) {
+    public PublicLinkController(QueryGateway queries, FileQueries files, BlobStore blobs, CommandGateway commands,
+                                GuessThrottle attempts, FilestoreProperties properties) {
         this.queries = queries;
         this.files = files;
         this.blobs = blobs;
-        this.usage = usage;
+        this.commands = commands;
         this.attempts = attempts;
         this.downloads = new DownloadResponder((int) properties.download().bufferSize().toBytes(),
                 properties.download().sendfile(), "private, no-store");
@@ -82,7 +89,7 @@ public class PublicLinkController {
         body.put("expiresAt", resolved.link.expiresAt());
         body.put("passwordProtected", resolved.link.passwordHash() != null);
         if (resolved.link.maxDownloads() != null) {
-            body.put("downloadsRemaining", Math.max(0, resolved.link.maxDownloads() - usage.count(resolved.link.shareId())));
+            body.put("downloadsRemaining", Math.max(0, resolved.link.maxDownloads() - resolved.link.downloadCount()));
         }
         body.put("url", "/s/" + token + "/download");
         return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "private, no-store").body(ApiResponse.ok(body));
@@ -95,10 +102,9 @@ public class PublicLinkController {
         if (resolved.refusal != null) {
             return resolved.refusal;
         }
-        String range = request.getHeader(HttpHeaders.RANGE);
-        boolean counts = !request.getMethod().equals("HEAD") && (range == null || range.replace(" ", "").startsWith("bytes=0-"));
-        if (counts && !usage.tryConsume(resolved.link.shareId(), resolved.link.maxDownloads())) {
-            return refuse(HttpStatus.GONE, "this link's download limit is used up", request);
+        ShareView link = resolved.link;
+        if (link.maxDownloads() != null && link.downloadCount() >= link.maxDownloads()) {
+            return usedUp(request);
         }
         FileView file = resolved.file;
         ReadableBlob blob = blobs.open(file.blobId().sha256());
@@ -109,9 +115,26 @@ public class PublicLinkController {
                         return "GET"; // a form post with the password downloads like a GET
                     }
                 };
-        downloads.respond(asGet, response, new DownloadTarget(blob.path(), blob.size(), file.blobId().sha256(),
-                file.contentUpdatedAt(), file.mediaType().value(), file.name().value()));
+        DownloadTarget target = new DownloadTarget(blob.path(), blob.size(), file.blobId().sha256(),
+                file.contentUpdatedAt(), file.mediaType().value(), file.name().value());
+        if (link.maxDownloads() != null && downloads.sendsContent(asGet, target)) {
+            try {
+                commands.sendAndWait(CountLinkDownloadCommand.of(link.shareId(), link.fileId(), link.maxDownloads()));
+            } catch (LinkDownloadLimitReachedException e) {
+                return usedUp(request);
+            } catch (CommandExecutionException e) {
+                if (e.getCause() instanceof LinkDownloadLimitReachedException) {
+                    return usedUp(request);
+                }
+                throw e;
+            }
+        }
+        downloads.respond(asGet, response, target);
         return null;
+    }
+
+    private static ResponseEntity<ProblemDetail> usedUp(HttpServletRequest request) {
+        return refuse(HttpStatus.GONE, "this link's download limit is used up", request);
     }
 
     private record Resolved(ShareView link, FileView file, ResponseEntity<ProblemDetail> refusal) {
@@ -136,7 +159,8 @@ public class PublicLinkController {
         }
         if (link.passwordHash() != null) {
             String address = request.getRemoteAddr();
-            long wait = attempts.retryAfter(link.shareId(), address);
+            String secret = "link:" + link.shareId();
+            long wait = attempts.retryAfter(secret, address);
             if (wait > 0) {
                 ResponseEntity<ProblemDetail> limited = refuse(HttpStatus.TOO_MANY_REQUESTS,
                         "too many wrong passwords; try again later", request);
@@ -152,9 +176,10 @@ public class PublicLinkController {
                 return new Resolved(null, null, challenge("this link needs a password", request));
             }
             if (!encoder.matches(password, link.passwordHash().value())) {
-                attempts.failed(link.shareId(), address);
+                attempts.failed(secret, address);
                 return new Resolved(null, null, challenge("wrong password", request));
             }
+            attempts.succeeded(secret, address);
         }
         return new Resolved(link, file.get(), null);
     }

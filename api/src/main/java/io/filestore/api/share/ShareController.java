@@ -192,6 +192,7 @@ public class ShareController {
             map.put("permissions", List.of("read"));
             map.put("passwordProtected", share.passwordHash() != null);
             map.put("maxDownloads", share.maxDownloads());
+            map.put("downloads", share.downloadCount());
         } else {
             map.put("grantee", share.grantee().value());
             map.put("role", share.role().name().toLowerCase(Locale.ROOT));

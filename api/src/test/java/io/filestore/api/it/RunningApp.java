@@ -192,8 +192,11 @@ final class RunningApp {
         environment.put("FILESTORE_TRASH_PURGE_INTERVAL", "2s");
         environment.put("FILESTORE_BLOB_STORE_GARBAGE_GRACE_PERIOD", "15s");
         environment.put("FILESTORE_BLOB_STORE_GARBAGE_COLLECTION_INTERVAL", "3s");
+        environment.put("FILESTORE_BLOB_STORE_GARBAGE_COLLECTION_INITIAL_DELAY", "3s");
         // The tests act as a trusted gateway for most users (X-User-Id), and log in for real where they test that.
         environment.put("FILESTORE_SECURITY_TRUSTED_HEADER", "X-User-Id");
+        // every test client is 127.0.0.1: the per-address budget would span the whole suite (GuessThrottleTest covers it)
+        environment.put("FILESTORE_SECURITY_PASSWORD_GUESSES_FREE_PER_ADDRESS", "100000");
         environment.put("FILESTORE_SECURITY_ADMIN_USER", ADMIN);
         environment.put("FILESTORE_SECURITY_ADMIN_PASSWORD", ADMIN_PASSWORD);
         // An identity provider's signing key: the app trusts JWTs signed with it (issuer checked).

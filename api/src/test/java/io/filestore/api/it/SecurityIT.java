@@ -86,6 +86,31 @@ class SecurityIT {
     }
 
     @Test
+    void guessingAnAccountPasswordIsThrottledButTheOwnersTokenKeepsWorking() {
+        String password = "guessed account password";
+        String user = newUser(password);
+        HttpResponse<String> issued = json(as(user, password, "/api/me/tokens"), "{\"name\":\"phone\"}");
+        String token = data(issued).get("token").asString();
+
+        HttpResponse<String> limited = null;
+        for (int i = 0; i < 20 && limited == null; i++) {
+            HttpResponse<String> answer = http.send(as(user, "guess " + i, "/api/me").GET().build());
+            if (answer.statusCode() == 429) {
+                assertThat(i).as("the first five guesses are free").isGreaterThanOrEqualTo(5);
+                limited = answer;
+            } else {
+                assertThat(answer.statusCode()).as("guess %d", i).isEqualTo(401);
+            }
+        }
+
+        assertThat(limited).as("guessing is throttled").isNotNull();
+        assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow())).isPositive();
+        assertThat(limited.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(http.send(bearer(token, "/api/me").GET().build()).statusCode())
+                .as("the owner is not locked out").isEqualTo(200);
+    }
+
+    @Test
     void personalTokensAuthenticateUntilRevoked() {
         String password = "token owner password";
         String user = newUser(password);

@@ -149,7 +149,7 @@ class SharingIT {
         byte[] content = "public content 0123456789".getBytes(StandardCharsets.UTF_8);
         String id = owner.upload("public.txt", content);
         HttpResponse<String> created = owner.postJson("/api/files/" + id + "/share",
-                "{\"public\":true,\"password\":\"open sesame\",\"maxDownloads\":2}");
+                "{\"public\":true,\"password\":\"open sesame\",\"maxDownloads\":3}");
         assertThat(created.statusCode()).isEqualTo(201);
         String url = data(created).get("url").asString();
         String token = data(created).get("token").asString();
@@ -160,7 +160,7 @@ class SharingIT {
         HttpResponse<String> meta = publicGet(url, "X-Share-Password", "open sesame");
         assertThat(meta.statusCode()).isEqualTo(200);
         assertThat(data(meta).get("name").asString()).isEqualTo("public.txt");
-        assertThat(data(meta).get("downloadsRemaining").asInt()).isEqualTo(2);
+        assertThat(data(meta).get("downloadsRemaining").asInt()).isEqualTo(3);
 
         HttpResponse<String> range = publicGet(url + "/download", "X-Share-Password", "open sesame",
                 "Range", "bytes=7-13");
@@ -173,8 +173,71 @@ class SharingIT {
                 .POST(HttpRequest.BodyPublishers.ofString("password=open+sesame")).build());
         assertThat(form.statusCode()).isEqualTo(200);
         assertThat(publicGet(url + "/download", "X-Share-Password", "open sesame").statusCode())
-                .as("the limit of 2 downloads is used up").isEqualTo(410);
+                .as("the limit of 3 downloads (a range counts as one) is used up").isEqualTo(410);
         assertThat(owner.app.log).content().as("the link's token never reaches the log").doesNotContain(token);
+    }
+
+    @Test
+    void everyAnswerWithContentCountsSoNoRangeBypassesTheLimitAndARebuildKeepsTheCount() throws Exception {
+        byte[] content = "limited content".getBytes(StandardCharsets.UTF_8);
+        String id = owner.upload("limited.txt", content);
+        HttpResponse<String> created = owner.postJson("/api/files/" + id + "/share",
+                "{\"public\":true,\"maxDownloads\":3}");
+        String url = data(created).get("url").asString();
+        String shareId = data(created).get("shareId").asString();
+
+        assertThat(publicGet(url + "/download", "Range", "bytes=-99999999").statusCode()).isEqualTo(206);
+        assertThat(publicGet(url + "/download", "Range", "junk").statusCode()).isEqualTo(200);
+        assertThat(publicGet(url + "/download", "If-Range", "\"not-the-etag\"", "Range", "bytes=1-").statusCode())
+                .isEqualTo(200);
+        for (String range : new String[] {"bytes=1-,0-0", "bytes=0-", "bytes=-1"}) {
+            assertThat(publicGet(url + "/download", "Range", range).statusCode()).as(range).isEqualTo(410);
+        }
+        assertThat(publicGet(url + "/download").statusCode()).isEqualTo(410);
+        awaitDownloadsRemaining(url, 0);
+
+        // the count is in the event stream: the shares view rebuilt from the events has it again
+        Api admin = new Api(owner.app, RunningApp.ADMIN);
+        HttpResponse<String> rebuild = admin.post("/api/admin/projections/shares/rebuild");
+        assertThat(rebuild.statusCode()).as(rebuild.body()).isEqualTo(202);
+        String rebuildId = data(rebuild).get("id").asString();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        String state = "RUNNING";
+        while (state.equals("RUNNING") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            for (JsonNode r : data(admin.get("/api/admin/projections")).get("rebuilds")) {
+                if (r.get("id").asString().equals(rebuildId)) {
+                    state = r.get("state").asString();
+                }
+            }
+        }
+        assertThat(state).isEqualTo("COMPLETED");
+        awaitDownloadsRemaining(url, 0);
+        assertThat(publicGet(url + "/download").statusCode()).isEqualTo(410);
+        JsonNode listed = null;
+        for (JsonNode share : data(owner.get("/api/files/" + id + "/shares"))) {
+            if (share.get("shareId").asString().equals(shareId)) {
+                listed = share;
+            }
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.get("downloads").asInt()).isEqualTo(3);
+    }
+
+    private void awaitDownloadsRemaining(String url, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        int remaining = -1;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> meta = publicGet(url);
+            if (meta.statusCode() == 200) {
+                remaining = data(meta).get("downloadsRemaining").asInt();
+                if (remaining == expected) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertThat(remaining).as("downloads remaining").isEqualTo(expected);
     }
 
     @Test
@@ -186,10 +249,20 @@ class SharingIT {
         for (int i = 0; i < 5; i++) {
             assertThat(publicGet(url, "X-Share-Password", "guess " + i).statusCode()).isEqualTo(401);
         }
-        HttpResponse<String> limited = publicGet(url, "X-Share-Password", "right one");
+        // past the free budget each further wrong guess doubles the wait (1 s, 2 s, 4 s, ...): soon a 429
+        HttpResponse<String> limited = null;
+        for (int i = 0; i < 12 && limited == null; i++) {
+            HttpResponse<String> answer = publicGet(url, "X-Share-Password", "more guessing " + i);
+            if (answer.statusCode() == 429) {
+                limited = answer;
+            } else {
+                assertThat(answer.statusCode()).isEqualTo(401);
+            }
+        }
 
-        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited).as("guessing is throttled").isNotNull();
         assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+        assertThat(limited.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     }
 
     @Test

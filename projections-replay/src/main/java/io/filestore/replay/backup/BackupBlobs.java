@@ -5,16 +5,23 @@ import io.filestore.blob.ReadableBlob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -101,6 +108,38 @@ public final class BackupBlobs {
         } finally {
             Files.deleteIfExists(staged);
         }
+    }
+
+    /**
+     * Removes partial copies left in {@code blobs/tmp} by a backup that crashed or was killed: files not modified for
+     * {@code olderThan} (a copy in progress is written continuously). Returns how many were removed.
+     */
+    public int cleanupTemp(Duration olderThan) {
+        if (olderThan.isNegative()) {
+            throw new IllegalArgumentException("olderThan must not be negative, was " + olderThan);
+        }
+        if (!Files.isDirectory(tmp)) {
+            return 0;
+        }
+        FileTime cutoff = FileTime.from(Instant.now().minus(olderThan));
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(tmp)) {
+            for (Path file : files) {
+                try {
+                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                    if (attributes.isRegularFile() && attributes.lastModifiedTime().compareTo(cutoff) < 0
+                            && Files.deleteIfExists(file)) {
+                        removed++;
+                    }
+                } catch (NoSuchFileException e) {
+                    // removed meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean up " + tmp, e);
+        }
+        return removed;
     }
 
     /** What {@link #deleteUnreferenced} removed. */

@@ -11,6 +11,9 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +52,20 @@ class BackupBlobsTest {
         try (Stream<Path> tmp = Files.list(root.resolve("backups/blobs/tmp"))) {
             assertThat(tmp).isEmpty();
         }
+    }
+
+    @Test
+    void removesOnlyPartialCopiesOlderThanTheGracePeriod() throws Exception {
+        Path tmp = Files.createDirectories(root.resolve("backups/blobs/tmp"));
+        Path abandoned = Files.writeString(tmp.resolve("copy-1.tmp"), "half a blob");
+        Files.setLastModifiedTime(abandoned, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        Path inProgress = Files.writeString(tmp.resolve("copy-2.tmp"), "being copied");
+
+        assertThat(backup.cleanupTemp(Duration.ofHours(1))).isEqualTo(1);
+
+        assertThat(abandoned).doesNotExist();
+        assertThat(inProgress).exists();
+        assertThat(new BackupBlobs(root.resolve("no-backups-yet")).cleanupTemp(Duration.ZERO)).isZero();
     }
 
     @Test

@@ -44,15 +44,23 @@ public class AuditRepository {
     record FileState(UserId owner, FileName name, FileMetadata metadata, long sequence) {
     }
 
-    void insertEntry(String eventId, long globalIndex, FileId fileId, AuditAction action, UserId actor, Instant at,
+    /**
+     * Records an entry at the event's own global index, read from the event store: a live processor's tracking token
+     * is the furthest position it has seen (an event that fills a gap carries a higher one), so it would differ from
+     * a replay's. {@code fallbackIndex} is used only for an event that is not in the event store.
+     */
+    void insertEntry(String eventId, long fallbackIndex, FileId fileId, AuditAction action, UserId actor, Instant at,
                      Map<String, Object> details) {
         jdbc.sql("""
                 INSERT INTO audit_entry (event_id, global_index, file_id, action, actor, occurred_at, details)
-                VALUES (:event, :index, :file, :action, :actor, :at, CAST(:details AS jsonb))
+                VALUES (:event,
+                        coalesce((SELECT e.global_index FROM domain_event_entry e WHERE e.event_identifier = :event),
+                                 :index),
+                        :file, :action, :actor, :at, CAST(:details AS jsonb))
                 ON CONFLICT (event_id) DO NOTHING
                 """)
                 .param("event", eventId)
-                .param("index", globalIndex)
+                .param("index", fallbackIndex)
                 .param("file", uuid(fileId))
                 .param("action", action.wireName())
                 .param("actor", actor == null ? null : actor.value())

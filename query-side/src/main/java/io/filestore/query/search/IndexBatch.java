@@ -1,16 +1,20 @@
 package io.filestore.query.search;
 
 import io.filestore.command.api.FileId;
-import io.filestore.query.search.api.SearchUnavailableException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The index changes of one processor batch: the latest state of each file touched, written as one bulk request
- * when the batch commits, and announced to waiting writers after the commit.
+ * when the batch commits, and announced to waiting writers after the commit. A failed write is recorded in
+ * {@link IndexSignals}, so writers stop waiting for the index until a batch is written again.
  */
 final class IndexBatch {
+
+    private static final Logger log = LoggerFactory.getLogger(IndexBatch.class);
 
     private final SearchIndexManager manager;
     private final IndexSignals signals;
@@ -32,10 +36,26 @@ final class IndexBatch {
     void flush() {
         try {
             manager.write(states.values());
-        } catch (IOException e) {
-            throw new SearchUnavailableException("could not write " + states.size() + " file(s) to the search index: "
-                    + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            if (signals.writeFailed()) {
+                log.warn("search: writing to the index failed; the processor retries with back-off until "
+                        + "Elasticsearch takes the batch, and writers do not wait for the index meanwhile", e);
+            }
+            throw new IndexWriteFailedException("could not write " + states.size() + " file(s) to the search index: "
+                    + rootCause(e));
         }
+        int failures = signals.written();
+        if (failures > 0) {
+            log.info("search: writing to the index works again after {} failed batch(es)", failures);
+        }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? e.toString() : e.getMessage() + " (" + root + ")";
     }
 
     void signal() {

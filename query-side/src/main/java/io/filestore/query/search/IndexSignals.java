@@ -26,6 +26,26 @@ public class IndexSignals {
     };
     /** The per-file signal and bounded wait, the same mechanism the metadata view's writers use. */
     private final FileViewChanges changes = new FileViewChanges();
+    /** Failed batch writes since the last one that succeeded (the processor is retrying with back-off). */
+    private final java.util.concurrent.atomic.AtomicInteger failedWrites = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A batch could not be written; returns true for the first failure after a success. */
+    boolean writeFailed() {
+        return failedWrites.getAndIncrement() == 0;
+    }
+
+    /** A batch was written; returns how many failed before it. */
+    int written() {
+        return failedWrites.getAndSet(0);
+    }
+
+    /**
+     * Whether the projection's last write failed: until one succeeds the index is known to be behind, and a writer
+     * waiting for it would only wait out its whole timeout.
+     */
+    boolean writeFailing() {
+        return failedWrites.get() > 0;
+    }
 
     void indexed(FileId fileId, long sequence) {
         synchronized (lastIndexed) {

@@ -50,7 +50,7 @@ public class IndexVisibility implements SearchVisibility {
     }
 
     private boolean await(FileId fileId, Duration timeout, IndexCondition condition) {
-        if (!manager.steadyOnceReady()) {
+        if (signals.writeFailing() || !manager.steadyOnceReady()) {
             return false;
         }
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -3,6 +3,7 @@ package io.filestore.query.shares;
 import io.filestore.command.api.FilePurgedEvent;
 import io.filestore.command.api.FileSharedEvent;
 import io.filestore.command.api.PublicLinkCreatedEvent;
+import io.filestore.command.api.PublicLinkDownloadCountedEvent;
 import io.filestore.command.api.ShareRevokedEvent;
 import java.time.Instant;
 import org.axonframework.config.ProcessingGroup;
@@ -34,6 +35,11 @@ public class SharesProjection {
     void on(PublicLinkCreatedEvent event, @Timestamp Instant at) {
         repository.insert(event.shareId(), event.fileId(), true, null, null, event.tokenHash(), event.passwordHash(),
                 event.expiresAt(), event.maxDownloads(), at, event.by());
+    }
+
+    @EventHandler
+    void on(PublicLinkDownloadCountedEvent event) {
+        repository.countDownload(event.shareId(), event.count());
     }
 
     @EventHandler

@@ -46,6 +46,12 @@ public class SharesRepository {
                 .update();
     }
 
+    /** The link's count after a counted download (never lowered, so a replayed event changes nothing). */
+    void countDownload(String shareId, int count) {
+        jdbc.sql("UPDATE share_view SET download_count = greatest(download_count, :count) WHERE share_id = :id")
+                .param("id", shareId).param("count", count).update();
+    }
+
     void delete(String shareId) {
         jdbc.sql("DELETE FROM share_view WHERE share_id = :id").param("id", shareId).update();
     }
@@ -85,6 +91,7 @@ public class SharesRepository {
         return new ShareView(rs.getString("share_id"), new FileId(rs.getString("file_id")), link,
                 grantee == null ? null : new Grantee(grantee), role == null ? null : Role.valueOf(role),
                 password == null ? null : new PasswordHash(password), expires == null ? null : expires.toInstant(),
-                maxDownloads, rs.getTimestamp("created_at").toInstant(), new UserId(rs.getString("created_by")));
+                maxDownloads, rs.getTimestamp("created_at").toInstant(), new UserId(rs.getString("created_by")),
+                rs.getInt("download_count"));
     }
 }

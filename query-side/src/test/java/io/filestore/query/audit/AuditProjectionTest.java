@@ -66,6 +66,11 @@ class AuditProjectionTest {
                 user, password, true);
         try (Connection c = dataSource.getConnection()) {
             ScriptUtils.executeSqlScript(c, new ClassPathResource("db/migration/V50__audit_view.sql"));
+            try (Statement s = c.createStatement()) {
+                // the two columns of Axon's event table the projection reads (the table is created by api's V1)
+                s.execute("CREATE TABLE domain_event_entry (global_index BIGINT PRIMARY KEY, "
+                        + "event_identifier VARCHAR(255) NOT NULL UNIQUE)");
+            }
         }
         AuditRepository repository = new AuditRepository(JdbcClient.create(dataSource));
         projection = new AuditProjection(repository);
@@ -102,6 +107,28 @@ class AuditProjectionTest {
                 "name", Map.of("from", "a.txt", "to", "b.txt"),
                 "description", mapOf("from", null, "to", "about b"))));
         assertThat(page.entries().get(3).at()).isEqualTo(T);
+    }
+
+    @Test
+    void recordsTheEventsOwnGlobalIndexNotTheProcessorsFurthestPosition() {
+        FileUploadedEvent upload = uploaded();
+        EventMessage<?> uploadMessage = message(upload);
+        FileDownloadedEvent download = new FileDownloadedEvent(file, 1, bob, false);
+        EventMessage<?> downloadMessage = message(download);
+        storeEvent(7, uploadMessage);
+        storeEvent(5, downloadMessage);
+
+        // live: the download filled a gap, so the processor's token is already at 7 when it handles index 5
+        projection.on(upload, uploadMessage, 0, T, new GlobalSequenceTrackingToken(7));
+        projection.on(download, downloadMessage, T.plusSeconds(1), new GlobalSequenceTrackingToken(7));
+        List<Map<String, Object>> live = auditRows();
+        projection.reset();
+        // a replay reads them in index order, each with its own position
+        projection.on(download, downloadMessage, T.plusSeconds(1), new GlobalSequenceTrackingToken(5));
+        projection.on(upload, uploadMessage, 0, T, new GlobalSequenceTrackingToken(7));
+
+        assertThat(auditRows()).isEqualTo(live);
+        assertThat(live).extracting(row -> row.get("global_index")).containsExactly(5L, 7L);
     }
 
     @Test
@@ -151,6 +178,18 @@ class AuditProjectionTest {
         AuditPage first = queries.handle(new AuditQuery(null, file, null, null, null, 0, 1));
         assertThat(first.hasMore()).isTrue();
         assertThat(first.entries()).extracting(AuditEntryView::action).containsExactly(AuditAction.DOWNLOAD);
+    }
+
+    private void storeEvent(long globalIndex, EventMessage<?> message) {
+        JdbcClient.create(dataSource).sql("INSERT INTO domain_event_entry (global_index, event_identifier) VALUES (?, ?)")
+                .params(globalIndex, message.getIdentifier()).update();
+    }
+
+    private List<Map<String, Object>> auditRows() {
+        return JdbcClient.create(dataSource)
+                .sql("SELECT event_id, global_index, file_id, action, actor, occurred_at, details::text AS details "
+                        + "FROM audit_entry ORDER BY global_index")
+                .query().listOfRows();
     }
 
     private FileUploadedEvent uploaded() {

@@ -1,14 +1,20 @@
 package io.filestore.query.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.filestore.command.api.FileId;
 import io.filestore.command.api.FileMetadata;
+import io.filestore.command.api.FileName;
+import io.filestore.command.api.MediaType;
 import io.filestore.command.api.UserId;
 import io.filestore.query.search.api.SearchFilesQuery;
+import io.filestore.query.search.api.SearchUnavailableException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -84,6 +90,33 @@ class IndexVisibilityIT {
         boolean visible = f.visibility.awaitIndexed(id, 7, Duration.ofMillis(300));
 
         assertThat(visible).isFalse();
+    }
+
+    @Test
+    void doesNotWaitWhileTheProjectionCannotWriteAndWaitsAgainOnceItCan() throws Exception {
+        FileId id = f.upload("alice", "first.txt", "text/plain", 1, null, List.of(), "/");
+        SearchIndexManager deadManager = new SearchIndexManager(f.unreachableIndex(), f.replay, f.control);
+        IndexBatch refused = new IndexBatch(deadManager, f.signals);
+        refused.put(stateOf(id));
+        assertThatThrownBy(refused::flush).isInstanceOf(SearchUnavailableException.class)
+                .hasMessageContaining("could not write 1 file(s)").hasNoCause()
+                .satisfies(e -> assertThat(e.getStackTrace()).isEmpty());
+        deadManager.stop();
+
+        // Elasticsearch itself answers (the manager is healthy), but the processor is behind: no waiting the hour
+        boolean visible = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> f.visibility.awaitIndexed(id, 1, Duration.ofHours(1)));
+        assertThat(visible).isFalse();
+
+        f.rename(id, "alice", "second.txt", FileMetadata.EMPTY); // a batch written: the processor caught up
+        assertThat(f.visibility.awaitIndexed(id, 1, Duration.ofSeconds(30))).isTrue();
+        assertThat(found("second")).isEqualTo(1);
+    }
+
+    private static FileState stateOf(FileId id) {
+        Instant at = Instant.parse("2024-01-01T00:00:00Z");
+        return new FileState(id, new UserId("alice"), new FileName("x.txt"), new MediaType("text/plain"), 1,
+                SearchFixture.blob("x"), 1, FileMetadata.EMPTY, at, at, at, false, false, 5, Map.of());
     }
 
     @Test

@@ -6,7 +6,8 @@ import java.time.Duration;
 /**
  * Read-your-writes for search: a writer waits, bounded, until its own change is visible to searches. Searches
  * themselves never force a refresh; a waiting writer causes at most one (shared) refresh. While the index is being
- * rebuilt or Elasticsearch is unreachable the methods return false at once instead of waiting.
+ * rebuilt, Elasticsearch is unreachable, or the projection's last batch could not be written (it is retrying with
+ * back-off, so the index is known to be behind) the methods return false at once instead of waiting.
  */
 public interface SearchVisibility {
 

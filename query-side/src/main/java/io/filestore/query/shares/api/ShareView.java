@@ -9,11 +9,12 @@ import java.time.Instant;
 
 /**
  * A share: with a user or group ({@code link == false}: grantee and role set) or a public link ({@code link}:
- * the password hash, if any, and the download limit set). Hashes never leave the service.
+ * the password hash, if any, the download limit and the downloads counted against it). Hashes never leave the
+ * service.
  */
 public record ShareView(String shareId, FileId fileId, boolean link, Grantee grantee, Role role,
                         PasswordHash passwordHash, Instant expiresAt, Integer maxDownloads, Instant createdAt,
-                        UserId createdBy) {
+                        UserId createdBy, int downloadCount) {
 
     public boolean expiredAt(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);

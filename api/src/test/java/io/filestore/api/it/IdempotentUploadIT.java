@@ -1,0 +1,156 @@
+package io.filestore.api.it;
+
+import static io.filestore.api.it.Api.data;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code Idempotency-Key} on one-piece uploads: a retry of the same request answers the same and creates no second
+ * file, the key with another request is 422, a duplicate while the first still runs is 409, keys are per caller.
+ */
+class IdempotentUploadIT {
+
+    private final Api alice = Api.newUser();
+
+    private HttpResponse<String> rawUpload(Api api, String key, String name, String content) {
+        HttpRequest.Builder request = api.request("/api/files/upload?name=" + name)
+                .header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString(content));
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        return api.send(request.build());
+    }
+
+    private static String key() {
+        return "\"" + UUID.randomUUID() + "\"";
+    }
+
+    @Test
+    void aRetryAnswersTheSameAndCreatesNoSecondFile() {
+        String key = key();
+        HttpResponse<String> first = rawUpload(alice, key, "once.txt", "only once");
+        HttpResponse<String> retry = rawUpload(alice, key, "once.txt", "only once");
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(retry.statusCode()).isEqualTo(201);
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(retry.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+        assertThat(data(retry)).isEqualTo(data(first));
+        assertThat(alice.listTotal()).isEqualTo(1);
+
+        HttpResponse<String> without = rawUpload(alice, null, "once.txt", "only once");
+        assertThat(without.statusCode()).as("no key: a new file").isEqualTo(201);
+        assertThat(alice.listTotal()).isEqualTo(2);
+    }
+
+    @Test
+    void aMultipartRetryWithANewBoundaryIsTheSameRequest() {
+        String key = key();
+        Multipart first = new Multipart();
+        first.file("file", "parts.txt", "text/plain", "multipart body".getBytes(StandardCharsets.UTF_8));
+        Multipart second = new Multipart();
+        second.file("file", "parts.txt", "text/plain", "multipart body".getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<String> a = alice.send(alice.request("/api/files/upload").header("Idempotency-Key", key)
+                .header("Content-Type", first.contentType()).POST(first.publisher()).build());
+        HttpResponse<String> b = alice.send(alice.request("/api/files/upload").header("Idempotency-Key", key)
+                .header("Content-Type", second.contentType()).POST(second.publisher()).build());
+
+        assertThat(a.statusCode()).as(a.body()).isEqualTo(201);
+        assertThat(b.statusCode()).as(b.body()).isEqualTo(201);
+        assertThat(data(b).get("fileId")).isEqualTo(data(a).get("fileId"));
+        assertThat(alice.listTotal()).isEqualTo(1);
+    }
+
+    @Test
+    void theKeyWithAnotherRequestIs422() {
+        String key = key();
+        assertThat(rawUpload(alice, key, "a.txt", "content a").statusCode()).isEqualTo(201);
+
+        HttpResponse<String> otherContent = rawUpload(alice, key, "a.txt", "content b");
+        HttpResponse<String> otherName = rawUpload(alice, key, "b.txt", "content a");
+
+        assertThat(otherContent.statusCode()).isEqualTo(422);
+        assertThat(otherContent.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(otherName.statusCode()).isEqualTo(422);
+        assertThat(alice.listTotal()).isEqualTo(1);
+    }
+
+    @Test
+    void keysArePerCallerAndMustBeWellFormed() {
+        String key = key();
+        Api bob = Api.newUser();
+        String aliceFile = data(rawUpload(alice, key, "same.txt", "same")).get("fileId").asString();
+        HttpResponse<String> bobs = rawUpload(bob, key, "same.txt", "same");
+
+        assertThat(bobs.statusCode()).isEqualTo(201);
+        assertThat(data(bobs).get("fileId").asString()).isNotEqualTo(aliceFile);
+        assertThat(rawUpload(alice, "\"\"", "x.txt", "x").statusCode()).isEqualTo(400);
+        assertThat(rawUpload(alice, "\"" + "k".repeat(256) + "\"", "x.txt", "x").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aDuplicateWhileTheFirstIsStillRunningIs409() throws Exception {
+        String key = key();
+        PipedOutputStream feed = new PipedOutputStream();
+        PipedInputStream body = new PipedInputStream(feed, 1024);
+        CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> alice.send(
+                alice.request("/api/files/upload?name=slow.txt").header("Content-Type", "text/plain")
+                        .header("Idempotency-Key", key)
+                        .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build()));
+        try {
+            feed.write("the first half, ".getBytes(StandardCharsets.UTF_8));
+            feed.flush();
+            awaitClaimed(key.substring(1, key.length() - 1));
+
+            HttpResponse<String> duplicate = rawUpload(alice, key, "slow.txt", "the first half, the second half");
+            assertThat(duplicate.statusCode()).isEqualTo(409);
+            assertThat(first).isNotDone();
+
+            feed.write("the second half".getBytes(StandardCharsets.UTF_8));
+        } finally {
+            feed.close();
+        }
+        HttpResponse<String> done = first.get(60, TimeUnit.SECONDS);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(201);
+        HttpResponse<String> retry = rawUpload(alice, key, "slow.txt", "the first half, the second half");
+        assertThat(retry.statusCode()).isEqualTo(201);
+        assertThat(data(retry).get("fileId")).isEqualTo(data(done).get("fileId"));
+        assertThat(alice.listTotal()).isEqualTo(1);
+    }
+
+    private void awaitClaimed(String key) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection c = RunningApp.database();
+                 PreparedStatement s = c.prepareStatement(
+                         "SELECT count(*) FROM idempotency_key WHERE caller = ? AND key = ?")) {
+                s.setString(1, alice.user);
+                s.setString(2, key);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 1) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the first upload never claimed its key");
+    }
+}
