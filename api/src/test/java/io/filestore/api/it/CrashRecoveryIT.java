@@ -27,9 +27,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * kill -9 in each phase of the long operations, on an application of its own: the test-only hook
- * {@code FILESTORE_TEST_PAUSE_AT} makes the operation block at a named phase, the test kills the process there,
- * starts it again without the hook, and compares what the API answers (files, trash, versions, metadata, search,
- * downloads) with the state the operation must leave: the old one (rolled back) or the new one (resumed). A service
+ * {@code FILESTORE_TEST_PAUSE_AT} (a directory in which the test arms a point by creating a file of its name) makes
+ * the operation block at that phase, the test kills the process there, disarms the point, starts the process again
+ * and compares what the API answers (files, trash, versions, metadata, search,
+ * downloads) with the state the operation must leave: the old one (rolled back) or the new one (resumed). A
+ * projection rebuild killed while replaying is resumed. A service
  * started on an empty event store beside an old search index is checked too. The data are kept small: each case
  * costs two or three starts of the application.
  */
@@ -38,13 +40,13 @@ import tools.jackson.databind.node.ObjectNode;
 class CrashRecoveryIT {
 
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private static final String PAUSE = "FILESTORE_TEST_PAUSE_AT";
 
     private String databaseUrl;
     private String indexPrefix;
     private RunningApp app;
     private Api admin;
     private int starts;
+    private Path pauses;
 
     @BeforeAll
     void startApplication() {
@@ -52,9 +54,17 @@ class CrashRecoveryIT {
         indexPrefix = TestServices.env("FILESTORE_TEST_INDEX_PREFIX", "filestore-test") + "-crash";
         TestServices.recreateDatabase(databaseUrl);
         TestServices.deleteIndices(indexPrefix);
+        pauses = java.nio.file.Paths.get("target", "it-crash-pauses").toAbsolutePath();
+        try {
+            RunningApp.deleteTree(pauses);
+            Files.createDirectories(pauses);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         app = RunningApp.dedicated("crash", Map.of(
                 "FILESTORE_DB_URL", databaseUrl,
-                "FILESTORE_ELASTICSEARCH_INDEX_PREFIX", indexPrefix));
+                "FILESTORE_ELASTICSEARCH_INDEX_PREFIX", indexPrefix,
+                "FILESTORE_TEST_PAUSE_AT", pauses.toString()));
         admin = new Api(app, RunningApp.ADMIN);
     }
 
@@ -75,10 +85,10 @@ class CrashRecoveryIT {
         String later = ada.upload("later.txt", bytes("made after the backup"));
         Map<String, JsonNode> before = awaitSettled(ada, List.of(report, later));
 
-        relaunch("restore.loading");
+        arm("restore.loading");
         String restore = startRestore("{\"backupId\":\"" + backup + "\",\"replace\":true}");
         killAt("restore.loading");
-        relaunch("");
+        restart();
 
         JsonNode status = awaitRestore(restore);
         assertThat(status.get("state").asString()).isEqualTo("FAILED");
@@ -101,12 +111,13 @@ class CrashRecoveryIT {
         String later = bea.upload("later.txt", bytes("made after the backup"));
         awaitSettled(bea, List.of(kept, trashed, later));
 
-        relaunch("restore.replay");
+        arm("restore.replay");
         String restore = startRestore("{\"backupId\":\"" + backup + "\",\"replace\":true}");
         killAt("restore.replay");
 
         // started again, and held before it resumes: maintenance holds, health says the answers are incomplete
-        relaunch("restore.resume");
+        arm("restore.resume");
+        restart();
         awaitPause("restore.resume");
         HttpResponse<String> refused = bea.postJson("/api/files/" + kept + "/metadata", "{\"description\":\"x\"}");
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
@@ -117,7 +128,7 @@ class CrashRecoveryIT {
         assertThat(data(admin.get("/api/backup/restores/" + restore)).get("state").asString()).isEqualTo("RUNNING");
         killAt("restore.resume");
 
-        relaunch("");
+        restart();
         JsonNode status = awaitRestore(restore);
         assertThat(status.get("state").asString()).as(status.toString()).isEqualTo("COMPLETED");
         Map<String, JsonNode> expected = new LinkedHashMap<>(atBackup);
@@ -126,23 +137,13 @@ class CrashRecoveryIT {
         ok(bea.postJson("/api/files/" + kept + "/metadata", "{\"description\":\"changes are accepted again\"}"));
     }
 
-    @Test
-    @Order(3)
-    void aDisasterRestoreKilledLateInItsReplayIsResumedAndServesEveryFile() throws Exception {
-        disasterRestoreKilledAt("restore.replay.late");
-    }
-
-    @Test
-    @Order(4)
-    void aDisasterRestoreKilledWhileVerifyingBlobsIsResumedAndServesEveryFile() throws Exception {
-        disasterRestoreKilledAt("restore.blobs");
-    }
-
     /**
      * A disaster: the database, the search index and every storage node are lost; the backup is restored into the
-     * new, empty store, and the service is killed at {@code point}.
+     * new, empty store, the service is killed late in the replay and again while verifying blobs.
      */
-    private void disasterRestoreKilledAt(String point) throws Exception {
+    @Test
+    @Order(3)
+    void aDisasterRestoreKilledLateInItsReplayAndWhileVerifyingBlobsIsResumedAndServesEveryFile() throws Exception {
         Api cyd = new Api(app, "cyd-" + suffix());
         List<String> files = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -161,15 +162,19 @@ class CrashRecoveryIT {
         for (Path node : app.nodes()) {
             RunningApp.deleteTree(node);
         }
-        relaunch(point);
-        admin = new Api(app, RunningApp.ADMIN);
+        restart();
+        arm("restore.replay.late");
         String restore = startRestore("{\"backupId\":\"" + backup + "\"}");
-        killAt(point);
-        relaunch("");
+        killAt("restore.replay.late");
+        arm("restore.blobs");
+        restart();
+        killAt("restore.blobs");
+        restart();
 
         JsonNode status = awaitRestore(restore);
         assertThat(status.get("state").asString()).as(status.toString()).isEqualTo("COMPLETED");
         assertThat(status.get("blobs").get("missing").asLong()).isZero();
+        assertThat(status.get("blobs").get("restoredFromBackup").asLong()).isPositive();
         assertSettled(cyd, files, before);
         assertThat(downloads(cyd, files)).isEqualTo(downloads);
     }
@@ -181,10 +186,10 @@ class CrashRecoveryIT {
         String file = dan.upload("notes.txt", bytes("notes of dan"));
         Map<String, JsonNode> before = awaitSettled(dan, List.of(file));
 
-        relaunch("backup.blobs");
+        arm("backup.blobs");
         String backup = startBackup();
         killAt("backup.blobs");
-        relaunch("");
+        restart();
 
         JsonNode status = awaitBackup(backup);
         assertThat(status.get("state").asString()).isEqualTo("FAILED");
@@ -211,12 +216,12 @@ class CrashRecoveryIT {
         Map<String, JsonNode> before = awaitSettled(eve, List.of(first, second));
         String serving = data(admin.get("/api/admin/search")).get("servingIndex").asString();
 
-        relaunch("search.swap");
+        arm("search.swap");
         HttpResponse<String> started = admin.post("/api/admin/search/rebuild");
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String building = data(started).get("buildingIndex").asString();
         killAt("search.swap");
-        relaunch("");
+        restart();
 
         assertSettled(eve, List.of(first, second), before);
         JsonNode search = data(admin.get("/api/admin/search"));
@@ -226,6 +231,40 @@ class CrashRecoveryIT {
 
     @Test
     @Order(7)
+    void aProjectionRebuildKilledWhileReplayingIsResumedAndCompletes() throws Exception {
+        Api gus = new Api(app, "gus-" + suffix());
+        String file = gus.upload("g.txt", bytes("g of gus"));
+        ok(gus.postJson("/api/files/" + file + "/metadata", "{\"tags\":[\"x\"]}"));
+        Map<String, JsonNode> before = awaitSettled(gus, List.of(file));
+        JsonNode digests = data(admin.get("/api/admin/projections/digest"));
+
+        arm("rebuild.replay");
+        HttpResponse<String> started = admin.post("/api/admin/projections/metadata/rebuild");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String rebuild = data(started).get("id").asString();
+        awaitPause("rebuild.replay");
+        JsonNode health = json(gus.get("/health"));
+        assertThat(health.get("status").asString()).isEqualTo("degraded");
+        assertThat(health.get("checks").get("consistency").get("reasons").toString())
+                .contains("projection metadata is being rebuilt");
+        killAt("rebuild.replay");
+        restart();
+
+        JsonNode done = awaitUntil(() -> {
+            for (JsonNode r : data(admin.get("/api/admin/projections")).get("rebuilds")) {
+                if (r.get("id").asString().equals(rebuild) && !r.get("state").asString().equals("RUNNING")) {
+                    return r;
+                }
+            }
+            return null;
+        }, "the resumed rebuild " + rebuild);
+        assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("COMPLETED");
+        assertThat(done.get("digest").asString()).isEqualTo(digests.get("metadata").asString());
+        assertSettled(gus, List.of(file), before);
+    }
+
+    @Test
+    @Order(8)
     void aServiceStartedOnAnEmptyEventStoreNeverServesTheOldStoresSearchIndex() throws Exception {
         String user = "fay-" + suffix();
         Api fay = new Api(app, user);
@@ -235,7 +274,7 @@ class CrashRecoveryIT {
 
         app.stop();
         TestServices.recreateDatabase(databaseUrl); // a new, empty event store; the search index stays
-        relaunch("");
+        restart();
         admin = new Api(app, RunningApp.ADMIN);
         fay = new Api(app, user); // the same user id in the new store
 
@@ -248,16 +287,26 @@ class CrashRecoveryIT {
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    /** Stops (or, after a kill, just replaces) the application and starts it again with the pause point given. */
-    private void relaunch(String pausePoint) throws IOException, InterruptedException {
-        app.stop();
+    /** Starts the application again (after a stop or a kill) on the same data, database and port. */
+    private void restart() throws IOException, InterruptedException {
         starts++;
-        app = app.restart("run" + starts, Map.of(PAUSE, pausePoint));
+        app = app.restart("run" + starts, Map.of());
         admin = new Api(app, RunningApp.ADMIN);
     }
 
+    /** Makes the next operation that reaches {@code point} block there (see {@code TestPause}). */
+    private void arm(String point) throws IOException {
+        Files.writeString(pauses.resolve(point), "");
+    }
+
+    /** Waits until the application blocks at {@code point}, disarms every point and kills the application. */
     private void killAt(String point) throws Exception {
         awaitPause(point);
+        try (var armed = Files.list(pauses)) {
+            for (Path file : armed.toList()) {
+                Files.delete(file);
+            }
+        }
         app.kill();
     }
 

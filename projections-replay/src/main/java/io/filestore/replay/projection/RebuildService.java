@@ -1,5 +1,6 @@
 package io.filestore.replay.projection;
 
+import io.filestore.query.TestPause;
 import io.filestore.replay.BackupSettings;
 import io.filestore.replay.LongOperations;
 import io.filestore.replay.OperationGuard;
@@ -123,6 +124,7 @@ public class RebuildService {
             if (reset) {
                 projections.rebuild(processor);
                 operations.phase(run.id, "REPLAYING", run.status());
+                TestPause.at("rebuild.replay");
             }
             projections.awaitCaughtUp(List.of(processor), run.head, settings.replayTimeout(),
                     position -> run.position = Math.max(0, position));

@@ -279,13 +279,13 @@ public class SearchIndexManager implements SearchIndexAdministration {
         lock.lock();
         try {
             ensureReady();
-            replayPending = false;
+            // each flag is cleared only once the state replacing it is set: incompleteBecause() never sees a gap
             if (freshIndexAwaitingReplay) {
-                freshIndexAwaitingReplay = false;
                 fill = new Fill(writeIndex, replay.headPosition());
+                freshIndexAwaitingReplay = false;
+                replayPending = false;
                 return;
             }
-            fill = null;
             Rebuild running = rebuild;
             if (running != null) {
                 index.delete(running.target());
@@ -294,6 +294,8 @@ public class SearchIndexManager implements SearchIndexAdministration {
             List<String> previous = running != null ? running.previous() : List.of(servingIndex);
             rebuild = new Rebuild(target, previous, replay.headPosition(), Instant.now());
             writeIndex = target;
+            fill = null;
+            replayPending = false;
             lastError = null;
             log.info("search: rebuilding into index {} up to event position {}; alias {} keeps serving {}",
                     target, rebuild.targetPosition(), index.alias(), previous);
