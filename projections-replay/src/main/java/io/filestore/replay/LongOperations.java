@@ -69,6 +69,19 @@ public class LongOperations {
                 .list();
     }
 
+    /**
+     * Whether the operation is RUNNING here: after a crash, until the start has resumed or rolled it back. False
+     * when it cannot be told (no such row, or the database is unreachable).
+     */
+    public boolean running(String id) {
+        try {
+            return jdbc.sql("SELECT count(*) FROM long_operation WHERE id = ? AND state = 'RUNNING'")
+                    .param(id).query(Long.class).single() > 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     public Optional<Operation> unfinishedRestore() {
         return unfinished(OperationGuard.Kind.RESTORE).stream().findFirst();
     }

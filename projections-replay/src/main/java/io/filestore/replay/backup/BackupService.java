@@ -134,7 +134,7 @@ public class BackupService {
             return Optional.empty();
         }
         Optional<BackupStatus> stored = StatusFiles.read(dir.resolve(STATUS), BackupStatus.class);
-        if (stored.isPresent() && stored.get().state() == OperationState.RUNNING) {
+        if (stored.isPresent() && stored.get().state() == OperationState.RUNNING && !operations.running(id)) {
             BackupStatus s = stored.get();
             return Optional.of(new BackupStatus(s.id(), OperationState.FAILED, s.phase(), s.startedAt(), s.endedAt(),
                     s.position(), s.events(), s.bytes(), s.snapshots(), s.archiveBytes(), s.size(), s.blobs(),

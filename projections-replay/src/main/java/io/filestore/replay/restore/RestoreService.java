@@ -175,7 +175,7 @@ public class RestoreService {
             return Optional.of(run.status());
         }
         return StatusFiles.read(restoresDir().resolve(id + ".json"), RestoreStatus.class).map(s ->
-                s.state() != OperationState.RUNNING ? s : new RestoreStatus(s.id(), s.backupId(),
+                s.state() != OperationState.RUNNING || operations.running(s.id()) ? s : new RestoreStatus(s.id(), s.backupId(),
                         OperationState.FAILED, s.phase(), s.startedAt(), s.endedAt(), s.pointInTime(),
                         s.requestedPosition(), s.position(), s.replace(), s.movedAsideTo(), s.events(), s.replay(),
                         s.projections(), s.blobs(), s.digests(), "interrupted: the service stopped during the restore"));
