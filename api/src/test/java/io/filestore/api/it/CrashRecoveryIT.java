@@ -65,7 +65,8 @@ class CrashRecoveryIT {
                 "FILESTORE_DB_URL", databaseUrl,
                 "FILESTORE_ELASTICSEARCH_INDEX_PREFIX", indexPrefix,
                 "FILESTORE_TEST_PAUSE_AT", pauses.toString(),
-                "FILESTORE_TRASH_RETENTION", "1h")); // trashed files stay in the trash for the whole test
+                "FILESTORE_TRASH_RETENTION", "1h", // trashed files stay in the trash for the whole test
+                "FILESTORE_DB_POOL_SIZE", "10")); // small data: a small share of the shared PostgreSQL
         admin = new Api(app, RunningApp.ADMIN);
     }
 
