@@ -198,6 +198,14 @@ public class BackupService {
      */
     @EventListener(ApplicationReadyEvent.class)
     public void recover() {
+        try {
+            recoverAll();
+        } catch (RuntimeException e) {
+            log.error("Cannot roll back the interrupted backups: {}", e.toString(), e);
+        }
+    }
+
+    private void recoverAll() {
         for (LongOperations.Operation operation : operations.unfinished(OperationGuard.Kind.BACKUP)) {
             String why = "interrupted in phase " + operation.phase() + " by a stop of the service: rolled back, "
                     + "the partial archive was removed";

@@ -96,6 +96,14 @@ public class RebuildService {
     /** At start: resumes every rebuild a crash left unfinished (see the class comment). */
     @EventListener(ApplicationReadyEvent.class)
     public void recover() {
+        try {
+            recoverAll();
+        } catch (RuntimeException e) {
+            log.error("Cannot resume the interrupted projection rebuilds: {}", e.toString(), e);
+        }
+    }
+
+    private void recoverAll() {
         for (LongOperations.Operation operation : operations.unfinished(OperationGuard.Kind.REBUILD)) {
             RebuildStatus stored = operation.detail(RebuildStatus.class);
             StreamingEventProcessor processor;
@@ -106,7 +114,7 @@ public class RebuildService {
                         clock.instant());
                 continue;
             }
-            guard.begin(OperationGuard.Kind.REBUILD);
+            guard.beginWithin(OperationGuard.Kind.REBUILD, java.time.Duration.ofMinutes(1));
             boolean reset = operation.phase().equals("RESETTING");
             Run run = new Run(operation.id(), stored.projection(), stored.startedAt(),
                     reset ? tables.head() : stored.progress().total());

@@ -284,7 +284,18 @@ public class RestoreService {
      */
     @EventListener(ApplicationReadyEvent.class)
     public void recover() {
-        for (LongOperations.Operation operation : operations.unfinished(OperationGuard.Kind.RESTORE)) {
+        try {
+            for (LongOperations.Operation operation : operations.unfinished(OperationGuard.Kind.RESTORE)) {
+                recover(operation);
+            }
+        } catch (RuntimeException e) {
+            // never stop the start: maintenance stays on (the row is RUNNING) and the next start tries again
+            log.error("Cannot resume or roll back the interrupted restores: {}", e.toString(), e);
+        }
+    }
+
+    private void recover(LongOperations.Operation operation) {
+        {
             RestoreStatus stored = operation.detail(RestoreStatus.class);
             Instant now = clock.instant();
             if (operation.phase().equals("VALIDATING") || operation.phase().equals("LOADING")) {
@@ -297,9 +308,9 @@ public class RestoreService {
                         null, stored.events(), stored.replay(), stored.projections(), stored.blobs(), Map.of(), why));
                 operations.finish(operation.id(), OperationState.FAILED, why, now);
                 maintenance.end();
-                continue;
+                return;
             }
-            guard.begin(OperationGuard.Kind.RESTORE);
+            guard.beginWithin(OperationGuard.Kind.RESTORE, java.time.Duration.ofMinutes(1));
             Run run = new Run(stored.id(), new RestoreRequest(stored.backupId(), stored.pointInTime(),
                     stored.requestedPosition(), stored.replace()), stored.startedAt());
             run.phase = operation.phase();
