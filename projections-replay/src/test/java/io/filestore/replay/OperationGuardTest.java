@@ -53,4 +53,13 @@ class OperationGuardTest {
         assertThat(OperationIds.isValid("../20260321T101530Z-abcdef")).isFalse();
         assertThat(OperationIds.isValid(null)).isFalse();
     }
+
+    @Test
+    void refusesABlobCollectionWhileAnInterruptedRestoreOrRebuildIsUnfinished() {
+        OperationGuard afterCrash = new OperationGuard(() -> true);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> afterCrash.begin(OperationGuard.Kind.BLOB_COLLECTION))
+                .isInstanceOf(OperationConflictException.class).hasMessageContaining("interrupted");
+        afterCrash.begin(OperationGuard.Kind.RESTORE); // the resume itself may begin
+    }
 }

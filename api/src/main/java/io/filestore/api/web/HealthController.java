@@ -3,12 +3,16 @@ package io.filestore.api.web;
 import io.filestore.api.config.ElasticsearchProperties;
 import io.filestore.blob.BlobStore;
 import io.filestore.blob.NodeStatus;
+import io.filestore.query.search.api.SearchIndexAdministration;
+import io.filestore.replay.projection.RebuildService;
+import io.filestore.replay.restore.MaintenanceMode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +23,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /health} (the seed's shape): overall status plus each dependency. 200 when the service can serve
- * files (database and at least one storage node up), 503 otherwise; a search outage only degrades it.
+ * files (database and at least one storage node up), 503 otherwise; a search outage only degrades it, and so does
+ * every state in which answers may be wrong or incomplete (check {@code consistency}): a restore unfinished
+ * (changes are refused and content may be missing until it completes, also after a restart), a projection being
+ * rebuilt, a search index being rebuilt or filled or not belonging to this event store.
  * Unauthenticated on purpose (load balancers call it); it reveals no file data.
  */
 @RestController
@@ -31,10 +38,17 @@ public class HealthController {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final io.filestore.api.security.AdminBootstrap bootstrap;
+    private final MaintenanceMode maintenance;
+    private final RebuildService rebuilds;
+    private final SearchIndexAdministration searchIndex;
 
     public HealthController(JdbcClient jdbc, BlobStore blobs, ElasticsearchProperties es,
-                            io.filestore.api.security.AdminBootstrap bootstrap) {
+                            io.filestore.api.security.AdminBootstrap bootstrap, MaintenanceMode maintenance,
+                            RebuildService rebuilds, SearchIndexAdministration searchIndex) {
         this.bootstrap = bootstrap;
+        this.maintenance = maintenance;
+        this.rebuilds = rebuilds;
+        this.searchIndex = searchIndex;
         this.jdbc = jdbc;
         this.blobs = blobs;
         this.elasticsearch = es.url().resolve("/_cluster/health");
@@ -51,13 +65,35 @@ public class HealthController {
                 "nodesUp", up, "nodes", nodes.size()));
         String search = elasticsearch();
         checks.put("search", Map.of("status", search));
+        List<String> incomplete = database ? incomplete() : List.of("the database is unreachable");
+        checks.put("consistency", Map.of("status", incomplete.isEmpty() ? "up" : "degraded",
+                "reasons", incomplete));
         boolean serving = database && up > 0 && bootstrap.done();
-        boolean healthy = serving && up == nodes.size() && search.equals("up");
+        boolean healthy = serving && up == nodes.size() && search.equals("up") && incomplete.isEmpty();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", !bootstrap.done() ? "starting" : healthy ? "healthy" : serving ? "degraded" : "unhealthy");
         body.put("timestamp", Instant.now());
         body.put("checks", checks);
         return ResponseEntity.status(serving ? 200 : 503).body(body);
+    }
+
+    /** Why answers may now be wrong or incomplete (empty when they are complete). */
+    private List<String> incomplete() {
+        List<String> reasons = new ArrayList<>();
+        try {
+            if (maintenance.active()) {
+                reasons.add("a restore is unfinished: changes are refused, and views and file content are "
+                        + "incomplete until it has completed");
+            }
+        } catch (RuntimeException e) {
+            reasons.add("the state of the restores cannot be read: " + e.getMessage());
+        }
+        rebuilds.running().ifPresent(r -> reasons.add("projection " + r.projection() + " is being rebuilt"));
+        String search = searchIndex.incompleteBecause();
+        if (search != null) {
+            reasons.add(search);
+        }
+        return reasons;
     }
 
     private boolean database() {

@@ -112,6 +112,19 @@ final class RunningApp {
         return start(dataDir, log.resolveSibling(log.getFileName() + ".restarted"), heap, extraEnv, freePort(), false);
     }
 
+    /**
+     * A new process on the same data directory (after {@link #stop()} or {@link #kill()}) with some environment
+     * variables replaced (an empty value unsets one) and a log of its own, {@code <log>.<name>}, started afresh; on
+     * the same port, so clients of the stopped instance reach the new one.
+     */
+    RunningApp restart(String name, Map<String, String> changes) throws IOException, InterruptedException {
+        Map<String, String> environment = new java.util.HashMap<>(extraEnv);
+        environment.putAll(changes);
+        Path restartLog = log.resolveSibling(log.getFileName() + "." + name);
+        Files.deleteIfExists(restartLog);
+        return start(dataDir, restartLog, heap, environment, base.getPort(), false);
+    }
+
     static synchronized RunningApp get() {
         if (instance == null) {
             try {

@@ -2,6 +2,8 @@ package io.filestore.replay.backup;
 
 import io.filestore.blob.BlobStore;
 import io.filestore.blob.BlobStoreException;
+import io.filestore.query.TestPause;
+import io.filestore.replay.LongOperations;
 import io.filestore.replay.BackupSettings;
 import io.filestore.replay.OperationConflictException;
 import io.filestore.replay.OperationGuard;
@@ -31,13 +33,17 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Takes backups in the background, one at a time: a consistent archive of the event store up to a global position
  * (see {@link EventStoreTables#readConsistently}) with the aggregate snapshots and the blob manifest, then an
  * incremental copy of the referenced blobs. Each backup's status is kept in {@code <id>/status.json}, so past backups
- * are listed after a restart (a backup interrupted by one shows as failed).
+ * are listed after a restart. A backup is RUNNING in the {@code long_operation} table until it has sealed its archive
+ * or failed; one that a crash interrupted is rolled back at the next start ({@link #recover()}): its partial archive
+ * is removed and it shows as FAILED. A restore accepts only sealed, COMPLETED backups.
  */
 @Component
 public class BackupService {
@@ -52,10 +58,13 @@ public class BackupService {
     private final BlobStore blobStore;
     private final BackupBlobs backupBlobs;
     private final OperationGuard guard;
+    private final LongOperations operations;
     private final Clock clock;
     private final ConcurrentHashMap<String, Run> running = new ConcurrentHashMap<>();
 
-    public BackupService(BackupSettings settings, EventStoreTables tables, BlobStore blobStore, OperationGuard guard) {
+    public BackupService(BackupSettings settings, EventStoreTables tables, BlobStore blobStore, OperationGuard guard,
+                         LongOperations operations) {
+        this.operations = operations;
         this.settings = settings;
         this.tables = tables;
         this.blobStore = blobStore;
@@ -74,6 +83,7 @@ public class BackupService {
             Path dir = settings.directory().resolve(id);
             Files.createDirectory(dir);
             Run run = new Run(id, dir, now);
+            operations.begin(id, OperationGuard.Kind.BACKUP, run.phase, null, now);
             running.put(id, run);
             run.persist(true);
             Thread thread = new Thread(() -> execute(run), "backup-" + id);
@@ -124,7 +134,7 @@ public class BackupService {
             return Optional.empty();
         }
         Optional<BackupStatus> stored = StatusFiles.read(dir.resolve(STATUS), BackupStatus.class);
-        if (stored.isPresent() && stored.get().state() == OperationState.RUNNING) {
+        if (stored.isPresent() && stored.get().state() == OperationState.RUNNING && !operations.running(id)) {
             BackupStatus s = stored.get();
             return Optional.of(new BackupStatus(s.id(), OperationState.FAILED, s.phase(), s.startedAt(), s.endedAt(),
                     s.position(), s.events(), s.bytes(), s.snapshots(), s.archiveBytes(), s.size(), s.blobs(),
@@ -172,8 +182,58 @@ public class BackupService {
             deleteArchive(run.dir);
         } finally {
             run.persist(true);
+            try {
+                operations.finish(run.id, run.state, run.error, run.endedAt == null ? clock.instant() : run.endedAt);
+            } catch (RuntimeException e) {
+                log.error("Backup {}: cannot record its end ({})", run.id, e.toString());
+            }
             running.remove(run.id);
             guard.end(OperationGuard.Kind.BACKUP);
+        }
+    }
+
+    /**
+     * At start: every backup a crash left unfinished is rolled back. Its partial archive is removed (the blob
+     * copies it made stay: they are complete, verified files that the next backup finds), and it shows as FAILED.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public void recover() {
+        try {
+            recoverAll();
+        } catch (RuntimeException e) {
+            log.error("Cannot roll back the interrupted backups: {}", e.toString(), e);
+        }
+    }
+
+    private void recoverAll() {
+        for (LongOperations.Operation operation : operations.unfinished(OperationGuard.Kind.BACKUP)) {
+            String why = "interrupted in phase " + operation.phase() + " by a stop of the service: rolled back, "
+                    + "the partial archive was removed";
+            Instant now = clock.instant();
+            Path dir = settings.directory().resolve(operation.id());
+            if (OperationIds.isValid(operation.id()) && BackupArchive.isSealed(dir)) {
+                // the crash came after the archive was sealed: the backup is complete (its manifest tells its status)
+                try {
+                    Files.deleteIfExists(dir.resolve(STATUS));
+                } catch (IOException e) {
+                    log.warn("Cannot remove the stale status of backup {}: {}", operation.id(), e.toString());
+                }
+                operations.finish(operation.id(), OperationState.COMPLETED, null, now);
+                log.info("Backup {} had sealed its archive before the service stopped: it is complete", operation.id());
+                continue;
+            }
+            if (OperationIds.isValid(operation.id()) && Files.isDirectory(dir)) {
+                deleteArchive(dir);
+                Optional<BackupStatus> stored = StatusFiles.read(dir.resolve(STATUS), BackupStatus.class);
+                BackupStatus s = stored.orElse(new BackupStatus(operation.id(), OperationState.FAILED,
+                        operation.phase(), operation.startedAt(), now, null, Progress.NONE, Progress.NONE, 0, 0, 0,
+                        BackupStatus.Blobs.NONE, null, why));
+                StatusFiles.write(dir.resolve(STATUS), new BackupStatus(s.id(), OperationState.FAILED, s.phase(),
+                        s.startedAt(), now, s.position(), s.events(), s.bytes(), s.snapshots(), s.archiveBytes(),
+                        s.size(), s.blobs(), s.warning(), why));
+            }
+            operations.finish(operation.id(), OperationState.FAILED, why, now);
+            log.warn("Backup {} was {}", operation.id(), why);
         }
     }
 
@@ -201,6 +261,7 @@ public class BackupService {
                     run.lastEventAt = row.timeStamp();
                     run.eventsDone++;
                     run.persist(false);
+                    TestPause.at("backup.events");
                 });
                 parts[0] = events.finish();
             }
@@ -214,6 +275,8 @@ public class BackupService {
         run.archiveBytes = parts[0].bytes() + parts[1].bytes() + parts[2].bytes();
         run.phase = "BLOBS";
         run.persist(true);
+        operations.phase(run.id, run.phase, null);
+        TestPause.at("backup.blobs");
         BackupArchive.forEachBlob(dir, ref -> copy(run, ref));
         Manifest manifest = new Manifest(BackupArchive.FORMAT, run.id, run.startedAt, run.position, run.eventsDone,
                 run.snapshots, run.referenced, run.bytesTotal, run.firstEventAt, run.lastEventAt,
@@ -254,6 +317,13 @@ public class BackupService {
             } catch (IOException e) {
                 log.warn("Cannot remove {} of a failed backup: {}", dir.resolve(name), e.toString());
             }
+        }
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, "*.tmp")) {
+            for (Path temp : temps) {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            log.warn("Cannot remove the temporary files of a failed backup in {}: {}", dir, e.toString());
         }
     }
 

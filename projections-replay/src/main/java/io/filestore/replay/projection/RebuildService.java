@@ -1,6 +1,8 @@
 package io.filestore.replay.projection;
 
+import io.filestore.query.TestPause;
 import io.filestore.replay.BackupSettings;
+import io.filestore.replay.LongOperations;
 import io.filestore.replay.OperationGuard;
 import io.filestore.replay.OperationIds;
 import io.filestore.replay.OperationState;
@@ -16,12 +18,18 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Rebuilds one projection on demand while the service keeps serving: resets its processor (its views are cleared
  * and refilled from the start of the event store) and follows the replay until it has caught up with the head of
- * the store as it was when the rebuild began. One rebuild at a time; the last 20 are kept in memory.
+ * the store as it was when the rebuild began. One rebuild at a time; the last 20 are kept in memory. A rebuild is
+ * RUNNING in the {@code long_operation} table until it ends: phase {@code RESETTING} until the processor's reset is
+ * committed, then {@code REPLAYING}. After a crash the next start ({@link #recover()}) resumes it: a rebuild still
+ * resetting is started again, a replaying one is followed until it has caught up (the processor continues its replay
+ * from its stored position by itself).
  */
 @Component
 public class RebuildService {
@@ -33,11 +41,13 @@ public class RebuildService {
     private final EventStoreTables tables;
     private final OperationGuard guard;
     private final BackupSettings settings;
+    private final LongOperations operations;
     private final Clock clock = Clock.systemUTC();
     private final Deque<Run> runs = new ConcurrentLinkedDeque<>();
 
     public RebuildService(Projections projections, EventStoreTables tables, OperationGuard guard,
-                          BackupSettings settings) {
+                          BackupSettings settings, LongOperations operations) {
+        this.operations = operations;
         this.projections = projections;
         this.tables = tables;
         this.guard = guard;
@@ -52,11 +62,9 @@ public class RebuildService {
         try {
             Instant now = clock.instant();
             Run run = new Run(OperationIds.next(now), group, now, tables.head());
-            runs.addFirst(run);
-            while (runs.size() > KEPT) {
-                runs.removeLast();
-            }
-            Thread thread = new Thread(() -> execute(run, processor), "rebuild-" + run.id);
+            operations.begin(run.id, OperationGuard.Kind.REBUILD, "RESETTING", run.status(), now);
+            keep(run);
+            Thread thread = new Thread(() -> execute(run, processor, true), "rebuild-" + run.id);
             thread.setDaemon(true);
             thread.start();
             return run.status();
@@ -73,9 +81,59 @@ public class RebuildService {
         return result;
     }
 
-    private void execute(Run run, StreamingEventProcessor processor) {
+    private void keep(Run run) {
+        runs.addFirst(run);
+        while (runs.size() > KEPT) {
+            runs.removeLast();
+        }
+    }
+
+    /** Whether a projection rebuild is running (its views are incomplete until it has caught up). */
+    public java.util.Optional<RebuildStatus> running() {
+        return runs.stream().filter(r -> r.state == OperationState.RUNNING).findFirst().map(Run::status);
+    }
+
+    /** At start: resumes every rebuild a crash left unfinished (see the class comment). */
+    @EventListener(ApplicationReadyEvent.class)
+    public void recover() {
         try {
-            projections.rebuild(processor);
+            recoverAll();
+        } catch (RuntimeException e) {
+            log.error("Cannot resume the interrupted projection rebuilds: {}", e.toString(), e);
+        }
+    }
+
+    private void recoverAll() {
+        for (LongOperations.Operation operation : operations.unfinished(OperationGuard.Kind.REBUILD)) {
+            RebuildStatus stored = operation.detail(RebuildStatus.class);
+            StreamingEventProcessor processor;
+            try {
+                processor = projections.byGroup(stored.projection());
+            } catch (RuntimeException e) {
+                operations.finish(operation.id(), OperationState.FAILED, "no projection " + stored.projection(),
+                        clock.instant());
+                continue;
+            }
+            guard.beginWithin(OperationGuard.Kind.REBUILD, java.time.Duration.ofMinutes(1));
+            boolean reset = operation.phase().equals("RESETTING");
+            Run run = new Run(operation.id(), stored.projection(), stored.startedAt(),
+                    reset ? tables.head() : stored.progress().total());
+            keep(run);
+            log.warn("Rebuild of projection {} was interrupted in phase {} by a stop of the service; resuming it",
+                    run.projection, operation.phase());
+            Thread thread = new Thread(() -> execute(run, processor, reset), "rebuild-" + run.id);
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    private void execute(Run run, StreamingEventProcessor processor, boolean reset) {
+        try {
+            if (reset) {
+                projections.rebuild(processor);
+                operations.phase(run.id, "REPLAYING", run.status());
+                TestPause.at("rebuild.replay");
+            }
             projections.awaitCaughtUp(List.of(processor), run.head, settings.replayTimeout(),
                     position -> run.position = Math.max(0, position));
             run.digest = projections.digestOf(run.projection).map(ViewDigest::digest).orElse(null);
@@ -88,6 +146,11 @@ public class RebuildService {
             run.endedAt = clock.instant();
             run.state = OperationState.FAILED;
         } finally {
+            try {
+                operations.finish(run.id, run.state, run.error, run.endedAt == null ? clock.instant() : run.endedAt);
+            } catch (RuntimeException e) {
+                log.error("Rebuild {}: cannot record its end ({})", run.id, e.toString());
+            }
             guard.end(OperationGuard.Kind.REBUILD);
         }
     }

@@ -1,39 +1,75 @@
 package io.filestore.replay.restore;
 
+import io.filestore.replay.LongOperations;
 import io.filestore.replay.RestoreInProgressException;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.messaging.MessageDispatchInterceptor;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Refuses every command while a restore replaces the event store and rebuilds the views, so that no change is
  * written into a store being loaded or decided on views being rebuilt. Registered on the command gateway by Axon's
- * auto-configuration; reads are served throughout (from views that are being rebuilt).
+ * auto-configuration; reads are served throughout (from views that are being rebuilt). It holds across a restart:
+ * until a restore has begun or ended in this process, a restore the {@code long_operation} table shows unfinished
+ * (a crash interrupted it; it is resumed or rolled back at start) keeps commands refused.
  */
 @Component
 public class MaintenanceMode implements MessageDispatchInterceptor<CommandMessage<?>> {
 
+    private final Supplier<Optional<String>> unfinished;
     private volatile String restoreId;
+    private volatile boolean known;
 
-    void begin(String restoreId) {
-        this.restoreId = restoreId;
+    @Autowired
+    public MaintenanceMode(LongOperations operations) {
+        this(() -> operations.unfinishedRestore().map(LongOperations.Operation::id));
     }
 
-    void end() {
+    /** For tests: no restore was left unfinished. */
+    MaintenanceMode() {
+        this(Optional::empty);
+    }
+
+    MaintenanceMode(Supplier<Optional<String>> unfinished) {
+        this.unfinished = unfinished;
+    }
+
+    synchronized void begin(String restoreId) {
+        this.restoreId = restoreId;
+        this.known = true;
+    }
+
+    synchronized void end() {
         this.restoreId = null;
+        this.known = true;
     }
 
     public boolean active() {
-        return restoreId != null;
+        return current() != null;
+    }
+
+    private String current() {
+        if (!known) {
+            synchronized (this) {
+                if (!known) {
+                    restoreId = unfinished.get().orElse(null);
+                    known = true;
+                }
+            }
+        }
+        return restoreId;
     }
 
     @Override
     public BiFunction<Integer, CommandMessage<?>, CommandMessage<?>> handle(
             List<? extends CommandMessage<?>> messages) {
         return (index, command) -> {
-            String id = restoreId;
+            String id = current();
             if (id != null) {
                 throw new RestoreInProgressException("restore " + id + " is in progress: changes are refused "
                         + "until it has finished");

@@ -5,6 +5,9 @@ import io.filestore.replay.BackupSettings;
 import io.filestore.replay.InvalidRequestException;
 import io.filestore.replay.OperationConflictException;
 import io.filestore.query.ProcessorControl;
+import io.filestore.query.TestPause;
+import io.filestore.query.search.api.SearchIndexAdministration;
+import io.filestore.replay.LongOperations;
 import io.filestore.replay.OperationGuard;
 import io.filestore.replay.OperationIds;
 import io.filestore.replay.OperationState;
@@ -16,6 +19,7 @@ import io.filestore.replay.archive.ValidatedArchive;
 import io.filestore.replay.backup.BackupService;
 import io.filestore.replay.projection.ProjectionStatus;
 import io.filestore.replay.projection.Projections;
+import io.filestore.replay.projection.ReplayTimeoutException;
 import io.filestore.replay.store.EventStoreTables;
 import io.filestore.replay.store.RowCopier;
 import java.io.IOException;
@@ -38,6 +42,8 @@ import javax.sql.DataSource;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -54,11 +60,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  *     index sequence, forget the projections' positions and reset them (clearing their views); a failure rolls
  *     all of it back;</li>
  * <li>start the projections, which replay every event from the start, and wait until each has processed the last
- *     restored event;</li>
+ *     restored event and the search index has been rebuilt;</li>
  * <li>verify every blob the restored files reference, restoring missing ones from the backup location;</li>
  * <li>accept commands again, and report a digest of each projection's rebuilt views.</li>
  * </ol>
- * Status is kept in {@code <backup-dir>/restores/<id>.json}.
+ * Status is kept in {@code <backup-dir>/restores/<id>.json}; the phase is also kept in the {@code long_operation}
+ * table, the change to {@code REPLAYING} in the same transaction as the loaded events. After a crash, the next start
+ * (see {@link #recover()}) rolls back a restore that had not committed its events (nothing was changed: it is marked
+ * FAILED) and resumes any other from its replay: commands stay refused (maintenance holds across the restart), the
+ * processors continue their replay from their stored positions, the search index is rebuilt if its rebuild was
+ * interrupted, and the blobs are verified and copied back.
  */
 @Component
 public class RestoreService {
@@ -75,12 +86,18 @@ public class RestoreService {
     private final BlobStore blobStore;
     private final DataSource dataSource;
     private final TransactionTemplate transaction;
+    private final LongOperations operations;
+    private final SearchIndexAdministration search;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Run> running = new ConcurrentHashMap<>();
 
     public RestoreService(BackupSettings settings, BackupService backups, EventStoreTables tables,
                           Projections projections, MaintenanceMode maintenance, OperationGuard guard,
-                          ProcessorControl control, BlobStore blobStore, DataSource dataSource, PlatformTransactionManager transactionManager) {
+                          ProcessorControl control, BlobStore blobStore, DataSource dataSource,
+                          PlatformTransactionManager transactionManager, LongOperations operations,
+                          SearchIndexAdministration search) {
+        this.operations = operations;
+        this.search = search;
         this.settings = settings;
         this.backups = backups;
         this.tables = tables;
@@ -116,6 +133,7 @@ public class RestoreService {
             }
             Instant now = clock.instant();
             Run run = new Run(OperationIds.next(now), request, now);
+            operations.begin(run.id, OperationGuard.Kind.RESTORE, run.phase, run.status(), now);
             running.put(run.id, run);
             run.persist();
             Thread thread = new Thread(() -> execute(run, dir), "restore-" + run.id);
@@ -157,7 +175,7 @@ public class RestoreService {
             return Optional.of(run.status());
         }
         return StatusFiles.read(restoresDir().resolve(id + ".json"), RestoreStatus.class).map(s ->
-                s.state() != OperationState.RUNNING ? s : new RestoreStatus(s.id(), s.backupId(),
+                s.state() != OperationState.RUNNING || operations.running(s.id()) ? s : new RestoreStatus(s.id(), s.backupId(),
                         OperationState.FAILED, s.phase(), s.startedAt(), s.endedAt(), s.pointInTime(),
                         s.requestedPosition(), s.position(), s.replace(), s.movedAsideTo(), s.events(), s.replay(),
                         s.projections(), s.blobs(), s.digests(), "interrupted: the service stopped during the restore"));
@@ -181,34 +199,13 @@ public class RestoreService {
                 processors.forEach(StreamingEventProcessor::shutDown);
                 try {
                     transaction.executeWithoutResult(status -> load(run, dir, archive, processors));
+                    run.persist();
+                    TestPause.at("restore.replay");
                 } finally {
                     processors.forEach(StreamingEventProcessor::start);
                 }
             });
-            run.phase("REPLAYING");
-            long head = tables.head();
-            projections.awaitCaughtUp(processors, head, settings.replayTimeout(), position -> {
-                run.replayed = Math.max(0, position);
-                run.replayHead = head;
-                run.persistThrottled();
-            });
-            run.projections = projections.status();
-            run.phase("VERIFYING_BLOBS");
-            BlobVerifier verifier = new BlobVerifier(blobStore, backups.blobs());
-            run.verifier = verifier;
-            tables.readConsistently(settings.lockTimeout(), (connection, position) -> {
-                tables.streamBlobReferences(connection, position, ref -> {
-                    verifier.check(ref);
-                    run.persistThrottled();
-                });
-                return null;
-            });
-            maintenance.end();
-            run.phase("DIGESTING");
-            run.digests = projections.digests();
-            run.complete(clock.instant());
-            log.info("Restore {} of backup {} completed up to position {}: {} events, blobs {}", run.id,
-                    run.request.backupId(), run.position, run.eventsLoaded, verifier.result());
+            afterLoading(run, processors);
         } catch (ArchiveException | OperationConflictException e) {
             log.error("Restore {} of backup {} failed, nothing was changed: {}", run.id, run.request.backupId(),
                     e.getMessage());
@@ -217,10 +214,130 @@ public class RestoreService {
             log.error("Restore {} of backup {} failed: {}", run.id, run.request.backupId(), e.toString(), e);
             run.fail(clock.instant(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         } finally {
-            maintenance.end();
+            finish(run);
+        }
+    }
+
+    /** From the replay on: the part of a restore that a restart resumes. */
+    private void afterLoading(Run run, List<StreamingEventProcessor> processors) {
+        long head = tables.head();
+        projections.awaitCaughtUp(processors, head, settings.replayTimeout(), position -> {
+            run.replayed = Math.max(0, position);
+            run.replayHead = head;
+            run.persistThrottled();
+        });
+        run.projections = projections.status();
+        TestPause.at("restore.replay.late");
+        awaitSearchIndex();
+        run.phase("VERIFYING_BLOBS");
+        BlobVerifier verifier = new BlobVerifier(blobStore, backups.blobs());
+        run.verifier = verifier;
+        tables.readConsistently(settings.lockTimeout(), (connection, position) -> {
+            tables.streamBlobReferences(connection, position, ref -> {
+                verifier.check(ref);
+                TestPause.at("restore.blobs");
+                run.persistThrottled();
+            });
+            return null;
+        });
+        maintenance.end();
+        run.phase("DIGESTING");
+        run.digests = projections.digests();
+        run.complete(clock.instant());
+        log.info("Restore {} of backup {} completed up to position {}: {} events, blobs {}", run.id,
+                run.request.backupId(), run.position, run.eventsLoaded, verifier.result());
+    }
+
+    /** Waits until the search index that the replay rebuilds is complete (its alias swap follows the replay). */
+    private void awaitSearchIndex() {
+        long deadline = System.nanoTime() + settings.replayTimeout().toNanos();
+        String why;
+        while ((why = search.incompleteBecause()) != null) {
+            if (System.nanoTime() > deadline) {
+                throw new ReplayTimeoutException("the search index was not rebuilt within "
+                        + settings.replayTimeout() + ": " + why);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ReplayTimeoutException("interrupted while waiting for the search index");
+            }
+        }
+    }
+
+    private void finish(Run run) {
+        maintenance.end();
+        run.persist();
+        try {
+            operations.finish(run.id, run.state, run.error, run.endedAt == null ? clock.instant() : run.endedAt);
+        } catch (RuntimeException e) {
+            log.error("Restore {}: cannot record its end ({}); the next start resumes it", run.id, e.toString());
+        }
+        running.remove(run.id);
+        guard.end(OperationGuard.Kind.RESTORE);
+    }
+
+    /**
+     * At start: every restore a crash left unfinished is rolled back when it had not committed its events (they
+     * are loaded in one transaction, which the crash aborted: nothing was changed), and resumed otherwise.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public void recover() {
+        try {
+            for (LongOperations.Operation operation : operations.unfinished(OperationGuard.Kind.RESTORE)) {
+                recover(operation);
+            }
+        } catch (RuntimeException e) {
+            // never stop the start: maintenance stays on (the row is RUNNING) and the next start tries again
+            log.error("Cannot resume or roll back the interrupted restores: {}", e.toString(), e);
+        }
+    }
+
+    private void recover(LongOperations.Operation operation) {
+        {
+            RestoreStatus stored = operation.detail(RestoreStatus.class);
+            Instant now = clock.instant();
+            if (operation.phase().equals("VALIDATING") || operation.phase().equals("LOADING")) {
+                String why = "interrupted in phase " + operation.phase() + " by a stop of the service, before the "
+                        + "restored events were committed: rolled back, nothing was changed";
+                log.warn("Restore {} of backup {} was {}", operation.id(), stored.backupId(), why);
+                StatusFiles.write(restoresDir().resolve(operation.id() + ".json"), new RestoreStatus(stored.id(),
+                        stored.backupId(), OperationState.FAILED, operation.phase(), stored.startedAt(), now,
+                        stored.pointInTime(), stored.requestedPosition(), stored.position(), stored.replace(),
+                        null, stored.events(), stored.replay(), stored.projections(), stored.blobs(), Map.of(), why));
+                operations.finish(operation.id(), OperationState.FAILED, why, now);
+                maintenance.end();
+                return;
+            }
+            guard.beginWithin(OperationGuard.Kind.RESTORE, java.time.Duration.ofMinutes(1));
+            Run run = new Run(stored.id(), new RestoreRequest(stored.backupId(), stored.pointInTime(),
+                    stored.requestedPosition(), stored.replace()), stored.startedAt());
+            run.phase = operation.phase();
+            run.position = stored.position();
+            run.movedAsideTo = stored.movedAsideTo();
+            run.eventsLoaded = stored.events().done();
+            run.eventsTotal = stored.events().total();
+            running.put(run.id, run);
+            maintenance.begin(run.id);
+            log.warn("Restore {} of backup {} was interrupted in phase {} by a stop of the service; resuming it "
+                    + "(commands stay refused until it has finished)", run.id, stored.backupId(), run.phase);
+            Thread thread = new Thread(() -> resume(run), "restore-" + run.id);
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    private void resume(Run run) {
+        try {
             run.persist();
-            running.remove(run.id);
-            guard.end(OperationGuard.Kind.RESTORE);
+            TestPause.at("restore.resume");
+            afterLoading(run, projections.all());
+        } catch (RuntimeException e) {
+            log.error("Resumed restore {} of backup {} failed: {}", run.id, run.request.backupId(), e.toString(), e);
+            run.fail(clock.instant(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } finally {
+            finish(run);
         }
     }
 
@@ -257,6 +374,9 @@ public class RestoreService {
             tables.advanceSequence(connection);
             tables.deleteTokens(connection, processors.stream().map(StreamingEventProcessor::getName).toList());
             processors.forEach(StreamingEventProcessor::resetTokens);
+            TestPause.at("restore.loading");
+            run.phase = "REPLAYING";
+            operations.phase(run.id, run.phase, run.status()); // committed with the events: a restart resumes
         } catch (SQLException e) {
             throw new RestoreFailedException("loading the events failed: " + e.getMessage(), e);
         } finally {
@@ -292,6 +412,7 @@ public class RestoreService {
         void phase(String phase) {
             this.phase = phase;
             persist();
+            operations.phase(id, phase, status());
         }
 
         void complete(Instant at) {

@@ -30,4 +30,16 @@ class MaintenanceModeTest {
         maintenance.end();
         assertThat(maintenance.handle(List.of(command)).apply(0, command)).isSameAs(command);
     }
+
+    @Test
+    void refusesCommandsAfterARestartWhileARestoreIsUnfinished() {
+        MaintenanceMode afterCrash = new MaintenanceMode(() -> java.util.Optional.of("20260321T101530Z-abcdef"));
+
+        assertThat(afterCrash.active()).isTrue();
+        assertThatThrownBy(() -> afterCrash.handle(List.of(command)).apply(0, command))
+                .isInstanceOf(RestoreInProgressException.class);
+
+        afterCrash.end(); // the resumed restore finished, or the interrupted one was rolled back
+        assertThat(afterCrash.active()).isFalse();
+    }
 }

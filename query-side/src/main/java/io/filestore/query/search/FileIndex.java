@@ -75,45 +75,88 @@ public class FileIndex {
         return List.copyOf(new TreeMap<>(response.result()).keySet());
     }
 
+    /**
+     * What an index records about itself in its mapping's {@code _meta}: the mapping version (0 when it has none),
+     * the id of the event store it was built from (null when it has none) and whether it is still being built (a
+     * rebuild's replay has not yet passed its target; such an index is incomplete).
+     */
+    record IndexMeta(int mappingVersion, String storeId, boolean building) {
+    }
+
     /** Every concrete index of this prefix with its mapping version (0 when it has none). */
     Map<String, Integer> indices() throws IOException {
+        Map<String, Integer> result = new TreeMap<>();
+        describe().forEach((name, meta) -> result.put(name, meta.mappingVersion()));
+        return result;
+    }
+
+    /** Every concrete index of this prefix with what it records about itself. */
+    Map<String, IndexMeta> describe() throws IOException {
         GetIndexResponse response = client.indices().get(r -> r.index(prefix + "-files-v*")
                 .allowNoIndices(true).ignoreUnavailable(true));
-        Map<String, Integer> result = new TreeMap<>();
+        Map<String, IndexMeta> result = new TreeMap<>();
         for (Map.Entry<String, IndexState> entry : response.result().entrySet()) {
-            result.put(entry.getKey(), mappingVersion(entry.getValue()));
+            result.put(entry.getKey(), meta(entry.getValue()));
         }
         return result;
     }
 
     int mappingVersion(String index) throws IOException {
-        GetIndexResponse response = client.indices().get(r -> r.index(index));
-        IndexState state = response.result().get(index);
-        return state == null ? 0 : mappingVersion(state);
+        return meta(index).mappingVersion();
     }
 
-    private static int mappingVersion(IndexState state) {
+    IndexMeta meta(String index) throws IOException {
+        GetIndexResponse response = client.indices().get(r -> r.index(index));
+        IndexState state = response.result().get(index);
+        return state == null ? new IndexMeta(0, null, false) : meta(state);
+    }
+
+    private static IndexMeta meta(IndexState state) {
         if (state.mappings() == null || state.mappings().meta() == null) {
-            return 0;
+            return new IndexMeta(0, null, false);
         }
-        JsonData version = state.mappings().meta().get("mappingVersion");
-        return version == null ? 0 : version.to(Integer.class);
+        Map<String, JsonData> meta = state.mappings().meta();
+        JsonData version = meta.get("mappingVersion");
+        JsonData store = meta.get("storeId");
+        JsonData building = meta.get("building");
+        return new IndexMeta(version == null ? 0 : version.to(Integer.class),
+                store == null ? null : store.to(String.class),
+                building != null && Boolean.TRUE.equals(building.to(Boolean.class)));
     }
 
     /**
-     * Creates a new, empty index with the current mapping. A {@code building} index does not refresh periodically
-     * (a rebuild's bulk writes go faster); {@link #finishBuilding} turns refreshing back on.
+     * Creates a new, empty index with the current mapping, recording the event store it is built from and, for
+     * {@code building}, that it is incomplete until {@link #markBuilt}. A {@code building} index that nothing serves
+     * yet ({@code refreshing} false) does not refresh periodically (a rebuild's bulk writes go faster);
+     * {@link #finishBuilding} turns refreshing back on.
      */
-    String create(boolean building) throws IOException {
+    String create(boolean building, boolean refreshing, String storeId) throws IOException {
         String name = prefix + "-files-v" + MAPPING_VERSION + "-"
                 + SUFFIX.format(ZonedDateTime.now(ZoneOffset.UTC)) + "-" + ThreadLocalRandom.current().nextInt(100, 1000);
         ObjectNode body = (ObjectNode) JSON.readTree(definition);
-        if (building) {
+        if (!refreshing) {
             ((ObjectNode) body.get("settings")).put("refresh_interval", "-1");
+        }
+        ObjectNode meta = (ObjectNode) body.get("mappings").get("_meta");
+        meta.put("storeId", storeId);
+        if (building) {
+            meta.put("building", true);
         }
         byte[] json = JSON.writeValueAsBytes(body);
         client.indices().create(r -> r.index(name).withJson(new ByteArrayInputStream(json)));
         return name;
+    }
+
+    /** An index receiving a rebuild's replay: marked as being built, not refreshing periodically. */
+    String create(boolean building, String storeId) throws IOException {
+        return create(building, !building, storeId);
+    }
+
+    /** Records that {@code index} is complete (its replay passed its target): clears the building mark. */
+    void markBuilt(String index, String storeId) throws IOException {
+        client.indices().putMapping(r -> r.index(index)
+                .meta("mappingVersion", JsonData.of(MAPPING_VERSION))
+                .meta("storeId", JsonData.of(storeId)));
     }
 
     /** Points the alias at {@code index} (used when there is nothing to keep serving). */

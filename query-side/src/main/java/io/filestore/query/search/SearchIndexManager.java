@@ -2,6 +2,8 @@ package io.filestore.query.search;
 
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import io.filestore.query.ProcessorControl;
+import io.filestore.query.StoreIdentity;
+import io.filestore.query.TestPause;
 import io.filestore.query.search.api.RebuildStatus;
 import io.filestore.query.search.api.SearchIndexAdministration;
 import io.filestore.query.search.api.SearchUnavailableException;
@@ -22,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -36,8 +39,13 @@ import org.springframework.stereotype.Component;
  * Elasticsearch being unreachable never stops the application: the start retries every
  * {@value #RETRY_SECONDS} s and writes fail until it is back (the processor retries them).
  * <p>
- * One application instance manages the index; indices of this prefix that the alias does not serve are deleted at
- * start (they are the remains of an interrupted rebuild, whose replay then continues into the serving index).
+ * Crash safety: every index records in its mapping's {@code _meta} the id of the event store it was built from
+ * ({@link StoreIdentity}) and, until its replay has passed its target, that it is still being built. At start an
+ * index of another store is deleted at once (never served) and a new one is filled from this store; an index still
+ * marked as being built (a rebuild or fill interrupted by a crash) is deleted, or, when the alias serves it, kept
+ * serving, and the projection is replayed into a new index. {@link #incompleteBecause()} tells health checks while
+ * searches may answer incompletely. One application instance manages the index; other indices of this prefix that
+ * the alias does not serve are deleted at start.
  */
 @Component
 public class SearchIndexManager implements SearchIndexAdministration {
@@ -60,7 +68,10 @@ public class SearchIndexManager implements SearchIndexAdministration {
     private volatile String servingIndex;
     private volatile boolean healthy = true;
     private volatile Rebuild rebuild;
-    private boolean freshIndexAwaitingReplay;
+    /** A new index the alias already serves, filled in place by a replay up to the position of the fill. */
+    private volatile Fill fill;
+    private final StoreIdentity store;
+    private volatile boolean freshIndexAwaitingReplay;
     /** A replay decided at start that no reset (by this manager, a rebuild or a restore) has done yet. */
     private volatile boolean replayPending;
     private ScheduledFuture<?> monitor;
@@ -72,7 +83,19 @@ public class SearchIndexManager implements SearchIndexAdministration {
     record Rebuild(String target, List<String> previous, long targetPosition, Instant startedAt) {
     }
 
-    public SearchIndexManager(FileIndex index, ProjectionReplay replay, ProcessorControl control) {
+    /** An index the alias serves while a replay fills it: complete once the replay passes {@code targetPosition}. */
+    record Fill(String index, long targetPosition) {
+    }
+
+    /** For tests: every index belongs to one fixed store. */
+    SearchIndexManager(FileIndex index, ProjectionReplay replay, ProcessorControl control) {
+        this(index, replay, control, () -> "unidentified-store");
+    }
+
+    @Autowired
+    public SearchIndexManager(FileIndex index, ProjectionReplay replay, ProcessorControl control,
+                              StoreIdentity store) {
+        this.store = store;
         this.index = index;
         this.replay = replay;
         this.control = control;
@@ -179,34 +202,55 @@ public class SearchIndexManager implements SearchIndexAdministration {
                 return;
             }
             List<String> targets = new ArrayList<>(index.aliasTargets());
-            Map<String, Integer> all = index.indices();
-            boolean replayNeeded;
-            if (targets.isEmpty()) {
-                String created = index.create(false);
-                index.addAlias(created);
-                targets = List.of(created);
-                replayNeeded = replay.headPosition() >= 0 && replay.processedAny();
-                freshIndexAwaitingReplay = replayNeeded;
-                log.info("search: created index {} behind alias {}{}", created, index.alias(),
-                        replayNeeded ? "; replaying the event store into it" : "");
-            } else {
-                if (targets.size() > 1) {
-                    String newest = targets.get(targets.size() - 1);
-                    index.swapAlias(targets.subList(0, targets.size() - 1), newest);
-                    targets = List.of(newest);
-                }
-                int version = all.getOrDefault(targets.get(0), index.mappingVersion(targets.get(0)));
-                replayNeeded = version < FileIndex.MAPPING_VERSION;
-                if (replayNeeded) {
+            Map<String, FileIndex.IndexMeta> all = new java.util.TreeMap<>(index.describe());
+            String storeId = store.id();
+            boolean replayNeeded = false;
+            if (targets.size() > 1) {
+                String newest = targets.get(targets.size() - 1);
+                index.swapAlias(targets.subList(0, targets.size() - 1), newest);
+                targets = List.of(newest);
+            }
+            if (!targets.isEmpty()) {
+                String serving = targets.get(0);
+                FileIndex.IndexMeta meta = all.containsKey(serving) ? all.get(serving) : index.meta(serving);
+                if (!storeId.equals(meta.storeId())) {
+                    log.warn("search: index {} was built from another event store ({}), not from this one ({}); "
+                            + "deleting it", serving, meta.storeId(), storeId);
+                    index.delete(serving);
+                    all.remove(serving);
+                    targets = List.of();
+                } else if (meta.mappingVersion() < FileIndex.MAPPING_VERSION) {
+                    replayNeeded = true;
                     log.info("search: index {} has mapping version {}, current is {}; rebuilding it by replay",
-                            targets.get(0), version, FileIndex.MAPPING_VERSION);
+                            serving, meta.mappingVersion(), FileIndex.MAPPING_VERSION);
+                } else if (meta.building()) {
+                    replayNeeded = true;
+                    log.warn("search: index {} is still marked as being built (its replay was interrupted); "
+                            + "rebuilding it by replay while it serves", serving);
                 }
             }
-            for (String stray : all.keySet()) {
-                if (!targets.contains(stray)) {
-                    log.info("search: deleting index {}, which the alias does not serve", stray);
-                    index.delete(stray);
+            if (targets.isEmpty()) {
+                boolean fillNeeded = replay.headPosition() >= 0 && replay.processedAny();
+                String created = index.create(fillNeeded, true, storeId);
+                index.addAlias(created);
+                targets = List.of(created);
+                freshIndexAwaitingReplay = fillNeeded;
+                replayNeeded = fillNeeded;
+                log.info("search: created index {} behind alias {}{}", created, index.alias(),
+                        fillNeeded ? "; replaying the event store into it" : "");
+            }
+            for (Map.Entry<String, FileIndex.IndexMeta> stray : all.entrySet()) {
+                if (targets.contains(stray.getKey())) {
+                    continue;
                 }
+                if (stray.getValue().building() && storeId.equals(stray.getValue().storeId())) {
+                    log.warn("search: deleting index {}, the remains of a rebuild interrupted before its alias swap;"
+                            + " the projection is replayed into a new index", stray.getKey());
+                    replayNeeded = true;
+                } else {
+                    log.info("search: deleting index {}, which the alias does not serve", stray.getKey());
+                }
+                index.delete(stray.getKey());
             }
             servingIndex = targets.get(0);
             writeIndex = servingIndex;
@@ -235,19 +279,23 @@ public class SearchIndexManager implements SearchIndexAdministration {
         lock.lock();
         try {
             ensureReady();
-            replayPending = false;
+            // each flag is cleared only once the state replacing it is set: incompleteBecause() never sees a gap
             if (freshIndexAwaitingReplay) {
+                fill = new Fill(writeIndex, replay.headPosition());
                 freshIndexAwaitingReplay = false;
+                replayPending = false;
                 return;
             }
             Rebuild running = rebuild;
             if (running != null) {
                 index.delete(running.target());
             }
-            String target = index.create(true);
+            String target = index.create(true, store.id());
             List<String> previous = running != null ? running.previous() : List.of(servingIndex);
             rebuild = new Rebuild(target, previous, replay.headPosition(), Instant.now());
             writeIndex = target;
+            fill = null;
+            replayPending = false;
             lastError = null;
             log.info("search: rebuilding into index {} up to event position {}; alias {} keeps serving {}",
                     target, rebuild.targetPosition(), index.alias(), previous);
@@ -259,10 +307,11 @@ public class SearchIndexManager implements SearchIndexAdministration {
         }
     }
 
-    /** Completes a running rebuild once the replay has passed its target position. */
+    /** Completes a running rebuild or fill once the replay has passed its target position. */
     void checkRebuild() {
         Rebuild running = rebuild;
-        if (running == null) {
+        Fill filling = fill;
+        if (running == null && filling == null) {
             return;
         }
         OptionalLong position;
@@ -271,9 +320,17 @@ public class SearchIndexManager implements SearchIndexAdministration {
         } catch (RuntimeException e) {
             return; // the processor is restarting
         }
-        if (position.isEmpty() || position.getAsLong() < running.targetPosition()) {
+        if (position.isEmpty()) {
             return;
         }
+        if (running == null) {
+            completeFill(filling, position.getAsLong());
+            return;
+        }
+        if (position.getAsLong() < running.targetPosition()) {
+            return;
+        }
+        TestPause.at("search.swap");
         lock.lock();
         try {
             if (rebuild != running) {
@@ -281,6 +338,7 @@ public class SearchIndexManager implements SearchIndexAdministration {
             }
             index.finishBuilding(running.target());
             index.swapAlias(running.previous(), running.target());
+            index.markBuilt(running.target(), store.id());
             servingIndex = running.target();
             for (String old : running.previous()) {
                 try {
@@ -301,6 +359,29 @@ public class SearchIndexManager implements SearchIndexAdministration {
         } catch (RuntimeException e) {
             lastError = e.toString(); // never let the periodic check die
             log.error("search: could not complete the rebuild", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void completeFill(Fill filling, long position) {
+        if (position < filling.targetPosition()) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (fill != filling) {
+                return;
+            }
+            index.markBuilt(filling.index(), store.id());
+            fill = null;
+            log.info("search: index {} is filled up to event position {}", filling.index(), filling.targetPosition());
+        } catch (IOException | ElasticsearchException e) {
+            lastError = e.toString();
+            log.warn("search: could not mark index {} as filled yet: {}", filling.index(), e.toString());
+        } catch (RuntimeException e) {
+            lastError = e.toString();
+            log.error("search: could not mark index {} as filled", filling.index(), e);
         } finally {
             lock.unlock();
         }
@@ -344,6 +425,23 @@ public class SearchIndexManager implements SearchIndexAdministration {
                 running == null ? null : running.target(), FileIndex.MAPPING_VERSION, position,
                 running == null ? null : running.targetPosition(), running == null ? null : running.startedAt(),
                 lastCompletedAt, lastError);
+    }
+
+    @Override
+    public String incompleteBecause() {
+        if (writeIndex == null) {
+            return "the search index is not ready yet";
+        }
+        if (rebuild != null) {
+            return "the search index is being rebuilt: searches read the previous index and miss changes made since";
+        }
+        if (fill != null || freshIndexAwaitingReplay) {
+            return "the search index is being filled from the event store: searches miss files until it is done";
+        }
+        if (replayPending) {
+            return "a rebuild of the search index is about to start: searches may answer from an incomplete index";
+        }
+        return null;
     }
 
     /**

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 /** Rebuilding the index by replay into a new index behind the alias, on the real Elasticsearch. */
 class SearchRebuildIT {
 
+    static final String STORE = "unidentified-store";
+
     SearchFixture f;
 
     @BeforeEach
@@ -104,7 +106,7 @@ class SearchRebuildIT {
         String old = f.prefix + "-files-v0-old";
         f.client.indices().create(r -> r.index(old).withJson(new StringReader(
                 "{\"settings\":{\"number_of_shards\":1,\"number_of_replicas\":0},"
-                        + "\"mappings\":{\"_meta\":{\"mappingVersion\":0},\"properties\":{\"readers\":{\"type\":\"keyword\"}}}}")));
+                        + "\"mappings\":{\"_meta\":{\"mappingVersion\":0,\"storeId\":\"" + STORE + "\"},\"properties\":{\"readers\":{\"type\":\"keyword\"}}}}")));
         f.index.addAlias(old);
         for (int i = 0; i < 3; i++) {
             FileId id = FileId.random();
@@ -232,9 +234,9 @@ class SearchRebuildIT {
 
     @Test
     void indicesTheAliasDoesNotServeAreRemovedAtStart() throws Exception {
-        String serving = f.index.create(false);
+        String serving = f.index.create(false, STORE);
         f.index.addAlias(serving);
-        String stray = f.index.create(true);
+        String stray = f.index.create(false, STORE); // an old index whose deletion after a swap failed
 
         f.manager.ensureReady();
 
@@ -242,6 +244,50 @@ class SearchRebuildIT {
         assertThat(f.manager.status().servingIndex()).isEqualTo(serving);
         assertThat(stray).isNotEqualTo(serving);
         assertThat(f.replay.replays).isZero(); // empty store, current mapping: nothing to replay
+        assertThat(f.manager.incompleteBecause()).isNull();
+    }
+
+    @Test
+    void aRebuildInterruptedBeforeItsSwapIsStartedOverAtStartWhileTheOldIndexServes() throws Exception {
+        appendUploads(3);
+        String serving = f.index.create(false, STORE);
+        f.index.addAlias(serving);
+        String interrupted = f.index.create(true, STORE); // a crash left the half-built index of a rebuild
+        f.replay.automatic = false;
+
+        f.manager.ensureReady();
+        await("the rebuild starts", () -> f.manager.status().rebuilding());
+
+        assertThat(f.replay.replays).isEqualTo(1);
+        RebuildStatus status = f.manager.status();
+        assertThat(status.rebuilding()).isTrue(); // not into the serving index: into a new one
+        assertThat(status.servingIndex()).isEqualTo(serving);
+        assertThat(status.buildingIndex()).isNotIn(serving, interrupted);
+        assertThat(f.index.indices()).doesNotContainKey(interrupted);
+        assertThat(f.manager.incompleteBecause()).contains("rebuilt");
+        f.replay.replayAll();
+        await("the rebuild completes", () -> !f.manager.status().rebuilding());
+        assertThat(f.index.meta(f.manager.status().servingIndex()).building()).isFalse();
+        assertThat(refreshedTotal("alice")).isEqualTo(3);
+        assertThat(f.manager.incompleteBecause()).isNull();
+    }
+
+    @Test
+    void anIndexOfAnotherEventStoreIsNeverServed() throws Exception {
+        String foreign = f.index.create(false, "another-store");
+        f.index.addAlias(foreign);
+        f.index.write(foreign, List.of(FileState.uploaded(new FileUploadedEvent(FileId.random(), new FileName("old"),
+                new MediaType("text/plain"), 1, SearchFixture.blob("old"), FileMetadata.EMPTY, new UserId("alice")),
+                0, f.tick(1))));
+        f.index.refresh(foreign);
+        assertThat(total("alice")).isEqualTo(1);
+
+        f.manager.ensureReady(); // this store is empty
+
+        assertThat(f.index.indices()).doesNotContainKey(foreign);
+        assertThat(f.index.meta(f.manager.status().servingIndex()).storeId()).isEqualTo(STORE);
+        assertThat(total("alice")).isZero();
+        assertThat(f.replay.replays).isZero();
     }
 
     @Test

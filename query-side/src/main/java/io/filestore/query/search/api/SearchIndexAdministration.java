@@ -11,4 +11,10 @@ public interface SearchIndexAdministration {
 
     /** Where the alias points, and the progress of a running rebuild. */
     RebuildStatus status();
+
+    /**
+     * Why searches may now answer wrong or incomplete results (the index is not ready, is being rebuilt or filled,
+     * or a rebuild is about to start), or null when the served index is complete and belongs to this event store.
+     */
+    String incompleteBecause();
 }
