@@ -107,7 +107,7 @@ public class HistoryQueryHandler {
             Set<String> kinds = new LinkedHashSet<>();
             rows.forEach(r -> kinds.add(r.change().kind()));
             List<String> ordered = ChangeView.KINDS.stream().filter(kinds::contains).toList();
-            files.add(new FileChanges(fileId, state.map(s -> s.name().value()).orElse(null), folder, ordered,
+            files.add(new FileChanges(fileId.value(), state.map(s -> s.name().value()).orElse(null), folder, ordered,
                     rows.stream().map(HistoryRepository.ChangeRow::change).toList()));
         }
         return new ChangePage(files, total);
