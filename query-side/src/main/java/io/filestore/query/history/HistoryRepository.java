@@ -306,11 +306,16 @@ public class HistoryRepository {
                 .param("at", ts(at)).query(String.class).list();
     }
 
+    /** Whether the user has an account, owns a file, was ever shared a file or belonged to a group. */
     boolean userKnown(UserId user) {
-        return jdbc.sql("SELECT count(*) FROM history_user WHERE user_id = :user").param("user", user.value())
-                .query(Long.class).single() > 0
-                || jdbc.sql("SELECT count(*) FROM history_file_state WHERE owner_id = :user")
-                .param("user", user.value()).query(Long.class).single() > 0;
+        return jdbc.sql("""
+                SELECT EXISTS (SELECT 1 FROM history_user WHERE user_id = :user)
+                    OR EXISTS (SELECT 1 FROM history_file_state WHERE owner_id = :user)
+                    OR EXISTS (SELECT 1 FROM history_grant WHERE grantee = :grantee)
+                    OR EXISTS (SELECT 1 FROM history_membership WHERE user_id = :user)
+                """)
+                .param("user", user.value()).param("grantee", "user:" + user.value())
+                .query(Boolean.class).single();
     }
 
     /**
