@@ -343,12 +343,15 @@ public class HistoryRepository {
                 .query(Long.class).single();
     }
 
+    /** Owned files and files shared with the grantees then (two indexed lookups), as they were then. */
     private static String readableSql(String columns) {
-        return "SELECT " + columns + " FROM history_file_state s WHERE s.valid_from <= :at "
-                + "AND (s.valid_to IS NULL OR s.valid_to > :at) AND s.deleted_at IS NULL AND (s.owner_id = :user "
-                + "OR EXISTS (SELECT 1 FROM history_grant g WHERE g.file_id = s.file_id AND g.kind = 'share' "
-                + "AND g.grantee IN (:grantees) AND g.valid_from <= :at AND (g.valid_to IS NULL OR g.valid_to > :at) "
-                + "AND (g.expires_at IS NULL OR g.expires_at > :at)))";
+        return "SELECT " + columns + " FROM history_file_state s WHERE s.file_id IN ("
+                + "SELECT o.file_id FROM history_file_state o WHERE o.owner_id = :user AND o.valid_from <= :at "
+                + "AND (o.valid_to IS NULL OR o.valid_to > :at) "
+                + "UNION SELECT g.file_id FROM history_grant g WHERE g.grantee IN (:grantees) AND g.kind = 'share' "
+                + "AND g.valid_from <= :at AND (g.valid_to IS NULL OR g.valid_to > :at) "
+                + "AND (g.expires_at IS NULL OR g.expires_at > :at)) "
+                + "AND s.valid_from <= :at AND (s.valid_to IS NULL OR s.valid_to > :at) AND s.deleted_at IS NULL";
     }
 
     /**
