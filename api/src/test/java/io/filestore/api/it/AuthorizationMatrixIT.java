@@ -132,6 +132,11 @@ class AuthorizationMatrixIT {
                 contentType, expected);
     }
 
+    /** The current instant as a query parameter value. */
+    private static String now() {
+        return java.net.URLEncoder.encode(java.time.Instant.now().toString(), StandardCharsets.UTF_8);
+    }
+
     /** Any answer but 401, 403 or 404: the caller got through (e.g. 202, or 409 while another backup runs). */
     static final int AUTHORIZED = 0;
     static final Map<Who, Integer> ANY_USER = expect(401, 200, 200, 200, 200, 200, 200);
@@ -227,6 +232,29 @@ class AuthorizationMatrixIT {
                 e("GET", "/api/admin/search", false, f -> "/api/admin/search", SYSTEM_ADMINS),
                 e("POST", "/api/admin/search/rebuild", false, f -> "/api/admin/search/rebuild",
                         expect(401, 403, 403, 403, 403, 403, AUTHORIZED)),
+                // time travel: the same endpoints as of an instant (now, once the fixture exists), and the history
+                e("GET", "/api/files", false, f -> "/api/files?asOf=" + now(), ANY_USER),
+                e("GET", "/api/files/{id}", false, f -> "/api/files/" + f.fileId() + "?asOf=" + now(), READERS),
+                e("GET", "/api/files/{id}/versions", false, f -> "/api/files/" + f.fileId() + "/versions?asOf=" + now(),
+                        READERS),
+                e("GET", "/api/files/{id}/metadata", false, f -> "/api/files/" + f.fileId() + "/metadata?asOf=" + now(),
+                        READERS),
+                e("GET", "/api/files/{id}/download", false,
+                        f -> "/api/files/" + f.fileId() + "/download?asOf=" + now(), READERS),
+                e("HEAD", "/api/files/{id}/download", false,
+                        f -> "/api/files/" + f.fileId() + "/download?asOf=" + now(), READERS),
+                e("GET", "/api/files/{id}/shares", false, f -> "/api/files/" + f.fileId() + "/shares?asOf=" + now(),
+                        FILE_ADMINS),
+                e("GET", "/api/files/{id}/access", false, f -> "/api/files/" + f.fileId() + "/access?at=" + now(),
+                        FILE_ADMINS),
+                e("GET", "/api/files/changes", false, f -> "/api/files/changes?since=2020-01-01T00:00:00Z", ANY_USER),
+                e("GET", "/api/admin/access", false, f -> "/api/admin/access?user=" + OWNER + "&at=" + now(),
+                        SYSTEM_ADMINS),
+                e("GET", "/api/admin/audit/export", false, f -> "/api/admin/audit/export?from="
+                        + java.net.URLEncoder.encode(java.time.Instant.now().minusSeconds(60).toString(),
+                        StandardCharsets.UTF_8), SYSTEM_ADMINS),
+                e("POST", "/api/admin/audit/verify", false, f -> "/api/admin/audit/verify", "application/x-ndjson", "",
+                        SYSTEM_ADMINS),
                 e("GET", "/health", false, f -> "/health", expect(200, 200, 200, 200, 200, 200, 200)),
                 e("GET", "/s/{token}", false, f -> "/s/" + "x".repeat(43), expect(404, 404, 404, 404, 404, 404, 404)),
                 e("POST", "/s/{token}", false, f -> "/s/" + "x".repeat(43), expect(404, 404, 404, 404, 404, 404, 404)),
