@@ -1,6 +1,7 @@
 package io.filestore.api.web;
 
 import io.filestore.api.config.ElasticsearchProperties;
+import io.filestore.api.deadletter.DeadLetters;
 import io.filestore.blob.BlobStore;
 import io.filestore.blob.NodeStatus;
 import java.net.URI;
@@ -19,7 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /health} (the seed's shape): overall status plus each dependency. 200 when the service can serve
- * files (database and at least one storage node up), 503 otherwise; a search outage only degrades it.
+ * files (database and at least one storage node up), 503 otherwise; a search outage only degrades it, and so do
+ * events parked in a processor's dead-letter queue (check {@code deadLetters} names the processors).
  * Unauthenticated on purpose (load balancers call it); it reveals no file data.
  */
 @RestController
@@ -31,10 +33,12 @@ public class HealthController {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final io.filestore.api.security.AdminBootstrap bootstrap;
+    private final DeadLetters deadLetters;
 
     public HealthController(JdbcClient jdbc, BlobStore blobs, ElasticsearchProperties es,
-                            io.filestore.api.security.AdminBootstrap bootstrap) {
+                            io.filestore.api.security.AdminBootstrap bootstrap, DeadLetters deadLetters) {
         this.bootstrap = bootstrap;
+        this.deadLetters = deadLetters;
         this.jdbc = jdbc;
         this.blobs = blobs;
         this.elasticsearch = es.url().resolve("/_cluster/health");
@@ -51,8 +55,11 @@ public class HealthController {
                 "nodesUp", up, "nodes", nodes.size()));
         String search = elasticsearch();
         checks.put("search", Map.of("status", search));
+        Map<String, Long> parked = database ? parked() : Map.of();
+        checks.put("deadLetters", parked.isEmpty() ? Map.of("status", "up")
+                : Map.of("status", "degraded", "processors", parked));
         boolean serving = database && up > 0 && bootstrap.done();
-        boolean healthy = serving && up == nodes.size() && search.equals("up");
+        boolean healthy = serving && up == nodes.size() && search.equals("up") && parked.isEmpty();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", !bootstrap.done() ? "starting" : healthy ? "healthy" : serving ? "degraded" : "unhealthy");
         body.put("timestamp", Instant.now());
@@ -65,6 +72,21 @@ public class HealthController {
             return jdbc.sql("SELECT 1").query(Integer.class).single() == 1;
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /** The processors with parked events and how many each has (empty when none, or when it cannot be read). */
+    private Map<String, Long> parked() {
+        try {
+            Map<String, Long> parked = new java.util.TreeMap<>();
+            deadLetters.counts().forEach((processor, count) -> {
+                if (count > 0) {
+                    parked.put(processor, count);
+                }
+            });
+            return parked;
+        } catch (RuntimeException e) {
+            return Map.of();
         }
     }
 
