@@ -103,13 +103,18 @@ public class DeadLetters {
      *
      * @return empty if nothing of that sequence is parked
      */
-    public Optional<Retry> retry(String processor, String sequence) {
+    public synchronized Optional<Retry> retry(String processor, String sequence) {
         if (sequence(processor, sequence).isEmpty()) {
             return Optional.empty();
         }
         SequencedDeadLetterProcessor<EventMessage<?>> letters = processing.sequencedDeadLetterProcessor(processor)
                 .orElseThrow(() -> new IllegalStateException("no dead-letter processor for " + processor));
         boolean applied = letters.process(letter -> sequence.equals(sequenceOf(letter)));
+        // The queue keeps its claim on a sequence that failed again for its claim duration; this retry is over,
+        // so a next one (once the cause is fixed) must not wait for it.
+        jdbc.sql("UPDATE dead_letter_entry SET processing_started = NULL WHERE processing_group = :processor"
+                        + " AND sequence_identifier = :sequence")
+                .param("processor", processor).param("sequence", sequence).update();
         cached = null;
         List<Letter> remaining = sequence(processor, sequence);
         return Optional.of(new Retry(processor, sequence, applied && remaining.isEmpty(), remaining));

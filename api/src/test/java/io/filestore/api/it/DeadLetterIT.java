@@ -92,13 +92,13 @@ class DeadLetterIT {
         String path = "/api/admin/dead-letters/metadata/" + poisoned;
         HttpResponse<String> again = admin("POST", path + "/retry");
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
-        assertThat(data(again).get("applied").asBoolean()).isFalse();
+        assertThat(data(again).get("applied").asBoolean()).as(again.body()).isFalse();
         assertThat(data(again).at("/remaining/0/attempts").asLong()).isEqualTo(2);
 
         dropTrigger();
         HttpResponse<String> retried = admin("POST", path + "/retry");
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
-        assertThat(data(retried).get("applied").asBoolean()).isTrue();
+        assertThat(data(retried).get("applied").asBoolean()).as(retried.body()).isTrue();
         assertThat(data(retried).get("remaining")).isEmpty();
         assertThat(description(poisoned)).isEqualTo(POISON);
         assertThat(letters(l -> l.path("sequence").asString("").equals(poisoned))).isEmpty();
@@ -201,7 +201,7 @@ class DeadLetterIT {
         while (true) {
             for (JsonNode rebuild : data(admin("GET", "/api/admin/projections")).get("rebuilds")) {
                 if (rebuild.get("id").asString().equals(id) && !rebuild.get("state").asString().equals("RUNNING")) {
-                    assertThat(rebuild.get("state").asString()).as(rebuild.toString()).isEqualTo("SUCCEEDED");
+                    assertThat(rebuild.get("state").asString()).as(rebuild.toString()).isEqualTo("COMPLETED");
                     return;
                 }
             }
