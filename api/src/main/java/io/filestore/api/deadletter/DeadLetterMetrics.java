@@ -27,7 +27,7 @@ class DeadLetterMetrics {
     @EventListener(ApplicationReadyEvent.class)
     void register() {
         for (String processor : deadLetters.processors()) {
-            Gauge.builder(NAME, deadLetters, d -> d.counts().getOrDefault(processor, 0L))
+            Gauge.builder(NAME, deadLetters, d -> d.recentCounts().getOrDefault(processor, 0L))
                     .tag("processor", processor)
                     .description("events parked in the processor's dead-letter queue")
                     .register(registry);

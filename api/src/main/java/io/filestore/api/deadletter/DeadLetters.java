@@ -55,12 +55,17 @@ public class DeadLetters {
                 .sorted().toList();
     }
 
-    /** The number of parked events per processor (every processor, zeros included), at most a second old. */
-    public Map<String, Long> counts() {
+    /** {@link #counts()} at most a second old (for metrics scrapes, which read it once per processor). */
+    public Map<String, Long> recentCounts() {
         CachedCounts current = cached;
         if (current != null && System.nanoTime() - current.at < COUNT_CACHE_NANOS) {
             return current.counts;
         }
+        return counts();
+    }
+
+    /** The number of parked events per processor (every processor, zeros included). */
+    public Map<String, Long> counts() {
         Map<String, Long> counts = new TreeMap<>();
         processors().forEach(name -> counts.put(name, 0L));
         jdbc.sql("SELECT processing_group, count(*) AS letters FROM dead_letter_entry GROUP BY processing_group")
