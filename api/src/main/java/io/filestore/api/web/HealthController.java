@@ -1,6 +1,7 @@
 package io.filestore.api.web;
 
 import io.filestore.api.config.ElasticsearchProperties;
+import io.filestore.api.deadletter.DeadLetters;
 import io.filestore.blob.BlobStore;
 import io.filestore.blob.NodeStatus;
 import io.filestore.query.search.api.SearchIndexAdministration;
@@ -26,7 +27,8 @@ import org.springframework.web.bind.annotation.RestController;
  * files (database and at least one storage node up), 503 otherwise; a search outage only degrades it, and so does
  * every state in which answers may be wrong or incomplete (check {@code consistency}): a restore unfinished
  * (changes are refused and content may be missing until it completes, also after a restart), a projection being
- * rebuilt, a search index being rebuilt or filled or not belonging to this event store.
+ * rebuilt, a search index being rebuilt or filled or not belonging to this event store; and so do events parked
+ * in a processor's dead-letter queue (check {@code deadLetters} names the processors).
  * Unauthenticated on purpose (load balancers call it); it reveals no file data.
  */
 @RestController
@@ -41,14 +43,16 @@ public class HealthController {
     private final MaintenanceMode maintenance;
     private final RebuildService rebuilds;
     private final SearchIndexAdministration searchIndex;
+    private final DeadLetters deadLetters;
 
     public HealthController(JdbcClient jdbc, BlobStore blobs, ElasticsearchProperties es,
                             io.filestore.api.security.AdminBootstrap bootstrap, MaintenanceMode maintenance,
-                            RebuildService rebuilds, SearchIndexAdministration searchIndex) {
+                            RebuildService rebuilds, SearchIndexAdministration searchIndex, DeadLetters deadLetters) {
         this.bootstrap = bootstrap;
         this.maintenance = maintenance;
         this.rebuilds = rebuilds;
         this.searchIndex = searchIndex;
+        this.deadLetters = deadLetters;
         this.jdbc = jdbc;
         this.blobs = blobs;
         this.elasticsearch = es.url().resolve("/_cluster/health");
@@ -68,8 +72,12 @@ public class HealthController {
         List<String> incomplete = database ? incomplete() : List.of("the database is unreachable");
         checks.put("consistency", Map.of("status", incomplete.isEmpty() ? "up" : "degraded",
                 "reasons", incomplete));
+        Map<String, Long> parked = database ? parked() : Map.of();
+        checks.put("deadLetters", parked.isEmpty() ? Map.of("status", "up")
+                : Map.of("status", "degraded", "processors", parked));
         boolean serving = database && up > 0 && bootstrap.done();
-        boolean healthy = serving && up == nodes.size() && search.equals("up") && incomplete.isEmpty();
+        boolean healthy = serving && up == nodes.size() && search.equals("up") && incomplete.isEmpty()
+                && parked.isEmpty();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", !bootstrap.done() ? "starting" : healthy ? "healthy" : serving ? "degraded" : "unhealthy");
         body.put("timestamp", Instant.now());
@@ -101,6 +109,21 @@ public class HealthController {
             return jdbc.sql("SELECT 1").query(Integer.class).single() == 1;
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /** The processors with parked events and how many each has (empty when none, or when it cannot be read). */
+    private Map<String, Long> parked() {
+        try {
+            Map<String, Long> parked = new java.util.TreeMap<>();
+            deadLetters.counts().forEach((processor, count) -> {
+                if (count > 0) {
+                    parked.put(processor, count);
+                }
+            });
+            return parked;
+        } catch (RuntimeException e) {
+            return Map.of();
         }
     }
 

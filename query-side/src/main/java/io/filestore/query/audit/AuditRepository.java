@@ -1,5 +1,6 @@
 package io.filestore.query.audit;
 
+import io.filestore.query.ViewValues;
 import io.filestore.command.api.FileId;
 import io.filestore.command.api.FileMetadata;
 import io.filestore.command.api.FileName;
@@ -65,7 +66,7 @@ public class AuditRepository {
                 .param("action", action.wireName())
                 .param("actor", actor == null ? null : actor.value())
                 .param("at", Timestamp.from(at))
-                .param("details", json.writeValueAsString(details))
+                .param("details", ViewValues.json(json.writeValueAsString(details)))
                 .update();
     }
 
@@ -75,8 +76,8 @@ public class AuditRepository {
                 VALUES (:file, :owner, :name, CAST(:metadata AS jsonb), :seq)
                 ON CONFLICT (file_id) DO NOTHING
                 """)
-                .param("file", uuid(fileId)).param("owner", owner.value()).param("name", name.value())
-                .param("metadata", json.writeValueAsString(metadata)).param("seq", seq)
+                .param("file", uuid(fileId)).param("owner", owner.value()).param("name", ViewValues.text(name.value()))
+                .param("metadata", ViewValues.json(json.writeValueAsString(metadata))).param("seq", seq)
                 .update();
     }
 
@@ -85,8 +86,8 @@ public class AuditRepository {
                 UPDATE audit_file SET name = :name, metadata = CAST(:metadata AS jsonb), aggregate_seq = :seq
                 WHERE file_id = :file AND aggregate_seq < :seq
                 """)
-                .param("file", uuid(fileId)).param("seq", seq).param("name", name.value())
-                .param("metadata", json.writeValueAsString(metadata))
+                .param("file", uuid(fileId)).param("seq", seq).param("name", ViewValues.text(name.value()))
+                .param("metadata", ViewValues.json(json.writeValueAsString(metadata)))
                 .update();
     }
 

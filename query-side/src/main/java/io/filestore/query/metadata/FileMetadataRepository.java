@@ -1,5 +1,6 @@
 package io.filestore.query.metadata;
 
+import io.filestore.query.ViewValues;
 import io.filestore.command.api.BlobId;
 import io.filestore.command.api.FileId;
 import io.filestore.command.api.FileMetadata;
@@ -53,16 +54,16 @@ public class FileMetadataRepository {
                 """)
                 .param("id", uuid(file.fileId()))
                 .param("owner", file.owner().value())
-                .param("name", file.name().value())
+                .param("name", ViewValues.text(file.name().value()))
                 .param("type", file.mediaType().value())
                 .param("size", file.size())
                 .param("blob", file.blobId().sha256())
                 .param("version", file.version())
                 .param("seq", file.sequence())
-                .param("description", file.metadata().description())
-                .param("tags", json.writeValueAsString(file.metadata().tags()))
-                .param("folder", file.metadata().folder())
-                .param("attributes", json.writeValueAsString(file.metadata().attributes()))
+                .param("description", ViewValues.text(file.metadata().description()))
+                .param("tags", ViewValues.json(json.writeValueAsString(file.metadata().tags())))
+                .param("folder", ViewValues.text(file.metadata().folder()))
+                .param("attributes", ViewValues.json(json.writeValueAsString(file.metadata().attributes())))
                 .param("created", Timestamp.from(file.createdAt()))
                 .update();
     }
@@ -88,11 +89,11 @@ public class FileMetadataRepository {
                        aggregate_seq = :seq
                 WHERE file_id = :id AND (aggregate_seq < :seq OR (:inclusive AND aggregate_seq = :seq))
                 """)
-                .param("id", uuid(fileId)).param("seq", seq).param("inclusive", inclusive).param("name", name.value())
-                .param("description", metadata.description())
-                .param("tags", json.writeValueAsString(metadata.tags()))
-                .param("folder", metadata.folder())
-                .param("attributes", json.writeValueAsString(metadata.attributes()))
+                .param("id", uuid(fileId)).param("seq", seq).param("inclusive", inclusive).param("name", ViewValues.text(name.value()))
+                .param("description", ViewValues.text(metadata.description()))
+                .param("tags", ViewValues.json(json.writeValueAsString(metadata.tags())))
+                .param("folder", ViewValues.text(metadata.folder()))
+                .param("attributes", ViewValues.json(json.writeValueAsString(metadata.attributes())))
                 .param("at", Timestamp.from(at))
                 .update();
     }
@@ -127,7 +128,7 @@ public class FileMetadataRepository {
                 .param("id", uuid(version.fileId())).param("version", version.version())
                 .param("blob", version.blobId().sha256()).param("size", version.size())
                 .param("type", version.mediaType().value()).param("at", Timestamp.from(version.uploadedAt()))
-                .param("by", version.uploadedBy().value()).param("log", version.changeLog())
+                .param("by", version.uploadedBy().value()).param("log", ViewValues.text(version.changeLog()))
                 .param("from", version.restoredFrom())
                 .update();
     }
@@ -142,7 +143,7 @@ public class FileMetadataRepository {
                 VALUES (:id, :share, :grantee, :role, :expires) ON CONFLICT (file_id, share_id) DO NOTHING
                 """)
                 .param("id", uuid(fileId)).param("share", shareId).param("grantee", grantee.value())
-                .param("role", role.name()).param("expires", expiresAt == null ? null : Timestamp.from(expiresAt))
+                .param("role", role.name()).param("expires", ViewValues.timestamp(expiresAt))
                 .update();
     }
 

@@ -22,6 +22,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -202,10 +203,14 @@ public class FileIndex {
      * Writes the final state of each file of a batch: an index of the document, or a delete, each guarded by the
      * external version {@code sequence + 1} so that a replayed or retried older state never overwrites a newer one
      * (Elasticsearch answers such a write with a version conflict, which means "already newer" here).
+     *
+     * @return the documents Elasticsearch refused as such (status 400: the document, not the cluster, is at fault),
+     *         by file id, with the reason; the other documents are written
+     * @throws IOException when Elasticsearch cannot be reached or refused a write for another reason
      */
-    void write(String index, Collection<FileState> states) throws IOException {
+    Map<String, String> write(String index, Collection<FileState> states) throws IOException {
         if (states.isEmpty()) {
-            return;
+            return Map.of();
         }
         List<BulkOperation> operations = new ArrayList<>(states.size());
         for (FileState state : states) {
@@ -221,15 +226,21 @@ public class FileIndex {
             }
         }
         BulkResponse response = client.bulk(r -> r.operations(operations));
+        Map<String, String> refused = new LinkedHashMap<>();
         if (response.errors()) {
             for (BulkResponseItem item : response.items()) {
-                if (item.error() != null && item.status() != 409 && item.status() != 404) {
-                    throw new IndexWriteException("Elasticsearch refused " + item.operationType() + " of file "
-                            + item.id() + " (" + item.status() + "): " + item.error().type() + " "
-                            + item.error().reason());
+                if (item.error() == null || item.status() == 409 || item.status() == 404) {
+                    continue;
                 }
+                String reason = "Elasticsearch refused " + item.operationType() + " of file " + item.id() + " ("
+                        + item.status() + "): " + item.error().type() + " " + item.error().reason();
+                if (item.status() != 400) {
+                    throw new IndexWriteException(reason);
+                }
+                refused.put(item.id(), reason);
             }
         }
+        return refused;
     }
 
     /** Whether an Elasticsearch error means "no such index or alias". */

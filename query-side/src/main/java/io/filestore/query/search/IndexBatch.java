@@ -1,28 +1,47 @@
 package io.filestore.query.search;
 
 import io.filestore.command.api.FileId;
+import io.filestore.query.search.api.SearchUnavailableException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.axonframework.eventhandling.EventMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The index changes of one processor batch: the latest state of each file touched, written as one bulk request
  * when the batch commits, and announced to waiting writers after the commit. A failed write is recorded in
- * {@link IndexSignals}, so writers stop waiting for the index until a batch is written again.
+ * {@link IndexSignals}, so writers stop waiting for the index until a batch is written again. A document
+ * Elasticsearch refuses as such (not for being unreachable) has its file's events of the batch parked, so that the
+ * rest of the batch commits; without a way to park them, the batch fails as a whole.
  */
 final class IndexBatch {
 
     private static final Logger log = LoggerFactory.getLogger(IndexBatch.class);
 
+    /** Parks the events of a file whose document was refused; answers whether it could. */
+    interface Parking {
+        boolean park(FileId fileId, List<EventMessage<?>> messages, String reason);
+    }
+
     private final SearchIndexManager manager;
     private final IndexSignals signals;
+    private final Parking parking;
     private final Map<FileId, FileState> states = new LinkedHashMap<>();
+    private final Map<FileId, List<EventMessage<?>>> messages = new HashMap<>();
 
     IndexBatch(SearchIndexManager manager, IndexSignals signals) {
+        this(manager, signals, (fileId, events, reason) -> false);
+    }
+
+    IndexBatch(SearchIndexManager manager, IndexSignals signals, Parking parking) {
         this.manager = manager;
         this.signals = signals;
+        this.parking = parking;
     }
 
     FileState state(FileId fileId) {
@@ -30,12 +49,19 @@ final class IndexBatch {
     }
 
     void put(FileState state) {
+        put(state, null);
+    }
+
+    /** Records the file's state after {@code message} (null when not known: then it cannot be parked). */
+    void put(FileState state, EventMessage<?> message) {
         states.put(state.fileId(), state);
+        messages.computeIfAbsent(state.fileId(), id -> new ArrayList<>()).add(message);
     }
 
     void flush() {
+        Map<String, String> refused;
         try {
-            manager.write(states.values());
+            refused = manager.write(states.values());
         } catch (IOException | RuntimeException e) {
             if (signals.writeFailed()) {
                 log.warn("search: writing to the index failed; the processor retries with back-off until "
@@ -47,6 +73,15 @@ final class IndexBatch {
         int failures = signals.written();
         if (failures > 0) {
             log.info("search: writing to the index works again after {} failed batch(es)", failures);
+        }
+        for (Map.Entry<String, String> document : refused.entrySet()) {
+            FileId fileId = new FileId(document.getKey());
+            List<EventMessage<?>> events = messages.getOrDefault(fileId, List.of());
+            if (events.isEmpty() || events.contains(null) || !parking.park(fileId, events, document.getValue())) {
+                throw new SearchUnavailableException("could not write file " + fileId + " to the search index: "
+                        + document.getValue(), null);
+            }
+            states.remove(fileId);
         }
     }
 

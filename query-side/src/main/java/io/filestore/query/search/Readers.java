@@ -1,5 +1,6 @@
 package io.filestore.query.search;
 
+import io.filestore.query.ViewValues;
 import io.filestore.command.api.Actor;
 import io.filestore.command.api.Grant;
 import io.filestore.command.api.Grantee;
@@ -32,7 +33,7 @@ final class Readers {
         List<FileDocument.TimedReader> timed = new ArrayList<>();
         for (Grant grant : file.grants().values()) {
             if (grant.expiresAt() != null) {
-                timed.add(new FileDocument.TimedReader(grant.grantee().value(), grant.expiresAt().toString()));
+                timed.add(new FileDocument.TimedReader(grant.grantee().value(), ViewValues.instant(grant.expiresAt()).toString()));
             }
         }
         return timed;

@@ -178,10 +178,11 @@ public class SearchIndexManager implements SearchIndexAdministration {
     }
 
     /** Writes a batch of file states (see {@link FileIndex#write}). */
-    void write(Collection<FileState> states) throws IOException {
+    Map<String, String> write(Collection<FileState> states) throws IOException {
         try {
-            index.write(writeIndex(), states);
+            Map<String, String> refused = index.write(writeIndex(), states);
             healthy = true;
+            return refused;
         } catch (IOException e) {
             healthy = false;
             throw e;

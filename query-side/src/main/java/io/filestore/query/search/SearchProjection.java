@@ -13,7 +13,17 @@ import io.filestore.command.api.FileUploadedEvent;
 import io.filestore.command.api.FileVersionAddedEvent;
 import io.filestore.command.api.FileVersionRestoredEvent;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.deadletter.GenericDeadLetter;
+import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
+import org.axonframework.messaging.deadletter.ThrowableCause;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
@@ -23,6 +33,8 @@ import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -45,11 +57,26 @@ public class SearchProjection {
     private final SearchIndexManager manager;
     private final EventStore eventStore;
     private final IndexSignals signals;
+    private final Supplier<Optional<SequencedDeadLetterQueue<EventMessage<?>>>> deadLetters;
 
     public SearchProjection(SearchIndexManager manager, EventStore eventStore, IndexSignals signals) {
+        this(manager, eventStore, signals, Optional::empty);
+    }
+
+    /** Documents Elasticsearch refuses are parked in the search processor's dead-letter queue. */
+    @Autowired
+    public SearchProjection(SearchIndexManager manager, EventStore eventStore, IndexSignals signals,
+                            ObjectProvider<EventProcessingConfiguration> processing) {
+        this(manager, eventStore, signals, () -> Optional.ofNullable(processing.getIfAvailable())
+                .flatMap(configuration -> configuration.deadLetterQueue(PROCESSING_GROUP)));
+    }
+
+    SearchProjection(SearchIndexManager manager, EventStore eventStore, IndexSignals signals,
+                     Supplier<Optional<SequencedDeadLetterQueue<EventMessage<?>>>> deadLetters) {
         this.manager = manager;
         this.eventStore = eventStore;
         this.signals = signals;
+        this.deadLetters = deadLetters;
     }
 
     @EventHandler
@@ -126,7 +153,7 @@ public class SearchProjection {
 
     private void record(FileState state) {
         IndexBatch batch = batch();
-        batch.put(state);
+        batch.put(state, currentMessage());
         if (!CurrentUnitOfWork.isStarted()) {
             batch.flush(); // called outside a processor (tests): write at once
             batch.signal();
@@ -139,10 +166,40 @@ public class SearchProjection {
         }
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
         return unitOfWork.getOrComputeResource(BATCH, key -> {
-            IndexBatch batch = new IndexBatch(manager, signals);
+            IndexBatch batch = new IndexBatch(manager, signals, this::park);
             unitOfWork.onPrepareCommit(u -> batch.flush());
             unitOfWork.afterCommit(u -> batch.signal());
             return batch;
         });
+    }
+
+    private static EventMessage<?> currentMessage() {
+        if (!CurrentUnitOfWork.isStarted()) {
+            return null;
+        }
+        return CurrentUnitOfWork.get().getMessage() instanceof EventMessage<?> message ? message : null;
+    }
+
+    /**
+     * Parks the events of a file whose document Elasticsearch refused, in order, with the refusal as the cause, in
+     * the batch's transaction: the rest of the batch commits, the file's later events wait behind them.
+     */
+    private boolean park(FileId fileId, List<EventMessage<?>> messages, String reason) {
+        Optional<SequencedDeadLetterQueue<EventMessage<?>>> queue = deadLetters.get();
+        if (queue.isEmpty()) {
+            return false;
+        }
+        String message = reason.replace("\u0000", "");
+        ThrowableCause cause = new ThrowableCause(FileIndex.IndexWriteException.class.getName(),
+                message.length() > 1000 ? message.substring(0, 1000) : message);
+        for (EventMessage<?> event : messages) {
+            Object sequence = event instanceof DomainEventMessage<?> domain ? domain.getAggregateIdentifier()
+                    : fileId.value();
+            // "attempts": the diagnostics key the application's dead-letter policy counts retries with
+            queue.get().enqueue(sequence, new GenericDeadLetter<>(sequence, event, cause)
+                    .withDiagnostics(MetaData.with("attempts", 1L)));
+        }
+        log.warn("search: parked {} event(s) of file {}: {}", messages.size(), fileId, message);
+        return true;
     }
 }

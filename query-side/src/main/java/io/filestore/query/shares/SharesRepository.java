@@ -1,5 +1,6 @@
 package io.filestore.query.shares;
 
+import io.filestore.query.ViewValues;
 import io.filestore.command.api.FileId;
 import io.filestore.command.api.Grantee;
 import io.filestore.command.api.PasswordHash;
@@ -41,7 +42,7 @@ public class SharesRepository {
                 .param("role", role == null ? null : role.name())
                 .param("token", tokenHash == null ? null : tokenHash.sha256())
                 .param("password", passwordHash == null ? null : passwordHash.value())
-                .param("expires", expiresAt == null ? null : Timestamp.from(expiresAt))
+                .param("expires", ViewValues.timestamp(expiresAt))
                 .param("max", maxDownloads).param("at", Timestamp.from(at)).param("by", by.value())
                 .update();
     }

@@ -1,5 +1,6 @@
 package io.filestore.query.users;
 
+import io.filestore.query.ViewValues;
 import io.filestore.command.api.PasswordHash;
 import io.filestore.command.api.TokenHash;
 import io.filestore.command.api.UserId;
@@ -29,7 +30,7 @@ public class UsersRepository {
                 INSERT INTO user_view (user_id, display_name, password_hash, system_admin, created_at, aggregate_seq)
                 VALUES (:id, :name, :hash, :admin, :at, :seq) ON CONFLICT (user_id) DO NOTHING
                 """)
-                .param("id", userId.value()).param("name", displayName).param("hash", hash.value())
+                .param("id", userId.value()).param("name", ViewValues.text(displayName)).param("hash", hash.value())
                 .param("admin", admin).param("at", Timestamp.from(at)).param("seq", seq)
                 .update();
     }
@@ -58,8 +59,8 @@ public class UsersRepository {
                 INSERT INTO api_token_view (token_id, user_id, name, token_hash, expires_at, created_at)
                 VALUES (:id, :user, :name, :hash, :expires, :at) ON CONFLICT (token_id) DO NOTHING
                 """)
-                .param("id", tokenId).param("user", userId.value()).param("name", name)
-                .param("hash", hash.sha256()).param("expires", expiresAt == null ? null : Timestamp.from(expiresAt))
+                .param("id", tokenId).param("user", userId.value()).param("name", ViewValues.text(name))
+                .param("hash", hash.sha256()).param("expires", ViewValues.timestamp(expiresAt))
                 .param("at", Timestamp.from(at)).update();
         touch(userId, seq);
     }

@@ -132,6 +132,21 @@ class AuditProjectionTest {
     }
 
     @Test
+    void recordsAChangeWhoseTextHoldsNulWithoutIt() {
+        FileUploadedEvent upload = uploaded();
+        projection.on(upload, message(upload), 0, T, token());
+        FileMetadataUpdatedEvent nul = new FileMetadataUpdatedEvent(file, new FileName("a.txt"),
+                new FileMetadata("in\u0000valid", List.of(), "/", Map.of("k", "v\u0000w")), alice);
+        projection.on(nul, message(nul), 1, T.plusSeconds(1), token());
+
+        AuditPage page = queries.handle(new FileHistoryQuery(file, alice, false, 0, 10)).orElseThrow();
+
+        assertThat(page.entries()).extracting(AuditEntryView::action)
+                .containsExactly(AuditAction.METADATA, AuditAction.UPLOAD);
+        assertThat(page.entries().get(0).details().toString()).contains("invalid").doesNotContain("\u0000");
+    }
+
+    @Test
     void aReplayedEventIsRecordedOnce() {
         FileUploadedEvent upload = uploaded();
         EventMessage<?> message = message(upload);
