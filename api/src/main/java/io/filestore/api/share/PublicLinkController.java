@@ -28,7 +28,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -53,7 +52,7 @@ public class PublicLinkController {
     private final LinkUsage usage;
     private final PasswordAttempts attempts;
     private final DownloadResponder downloads;
-    private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    private final PasswordEncoder encoder = io.filestore.api.security.Passwords.encoder();
 
     public PublicLinkController(QueryGateway queries, FileQueries files, BlobStore blobs, LinkUsage usage,
                                 PasswordAttempts attempts, FilestoreProperties properties) {
