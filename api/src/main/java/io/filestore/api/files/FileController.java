@@ -9,6 +9,7 @@ import io.filestore.api.search.SearchReadYourWrites;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.api.web.BadRequestException;
 import io.filestore.api.web.Caller;
+import io.filestore.api.web.QueryParameters;
 import io.filestore.blob.BlobStore;
 import io.filestore.blob.ReadableBlob;
 import io.filestore.command.api.AddFileVersionCommand;
@@ -82,6 +83,7 @@ public class FileController {
     }
 
     @RequestMapping(path = "/upload", method = {RequestMethod.POST, RequestMethod.PUT})
+    @QueryParameters({"name", "description", "tags", "folder", "mimeType", "changeLog"})
     public ResponseEntity<ApiResponse<FileResponse>> upload(Caller caller, HttpServletRequest request)
             throws IOException {
         ReceivedUpload upload = uploads.read(request);
@@ -96,6 +98,9 @@ public class FileController {
 
     /** Newest first from PostgreSQL; with filters, sort, cursor or facets from the search index. */
     @GetMapping
+    @QueryParameters({"q", "tags", "folder", "recursive", "mimeType", "minSize", "maxSize", "createdAfter",
+            "createdBefore", "updatedAfter", "updatedBefore", "owner", "sort", "cursor", "facets", "facetSize",
+            "offset", "limit"})
     public ApiResponse<Map<String, Object>> list(Caller caller,
                                                  @RequestParam(defaultValue = "20") int limit,
                                                  @RequestParam(defaultValue = "0") int offset,
@@ -139,6 +144,7 @@ public class FileController {
     }
 
     @PutMapping("/{id}")
+    @QueryParameters({"name", "description", "tags", "folder", "mimeType", "changeLog"})
     public ApiResponse<FileResponse> addVersion(Caller caller, @PathVariable String id, HttpServletRequest request)
             throws IOException {
         FileId fileId = new FileId(id);
@@ -195,7 +201,7 @@ public class FileController {
 
     @PostMapping("/{id}/metadata")
     public ApiResponse<FileResponse> updateMetadata(Caller caller, @PathVariable String id,
-                                                    @RequestBody(required = false) MetadataInput input,
+                                                    @jakarta.validation.Valid @RequestBody(required = false) MetadataInput input,
                                                     HttpServletRequest request) {
         FileId fileId = new FileId(id);
         FileQueries.requireRole(queries.live(fileId, caller.actor()), caller.actor(), io.filestore.command.api.Role.EDITOR);
