@@ -310,4 +310,54 @@ class StrictEdgesIT {
             assertThat(listed.body()).contains("\"userId\":\"" + user + "\"").doesNotContain("\"value\"");
         }
     }
+
+    @Nested
+    class EventEvolution {
+
+        /**
+         * A revision-1 share event as an earlier version stored it, with an expiry no view can hold, written into
+         * the real event store: the upcaster brings it to revision 2, the views show it and it can be revoked.
+         */
+        @Test
+        void anOldRevisionShareEventIsReadBackThroughTheUpcaster() throws Exception {
+            String id = owner.upload("evolved.txt", "x".getBytes(StandardCharsets.UTF_8));
+            String shareId = "old-" + UUID.randomUUID().toString().substring(0, 8);
+            String payload = "{\"fileId\":{\"value\":\"" + id + "\"},\"shareId\":\"" + shareId + "\","
+                    + "\"grantee\":{\"value\":\"user:" + friend.user + "\"},\"role\":\"VIEWER\","
+                    + "\"expiresAt\":\"+1000000000-12-31T23:59:59Z\",\"by\":{\"value\":\"" + owner.user + "\"}}";
+            try (Connection db = RunningApp.database();
+                 PreparedStatement insert = db.prepareStatement("""
+                         INSERT INTO domain_event_entry (aggregate_identifier, sequence_number, type, event_identifier,
+                             meta_data, payload, payload_revision, payload_type, time_stamp)
+                         SELECT aggregate_identifier, max(sequence_number) + 1, max(type), ?, ?, ?, '1',
+                             'io.filestore.command.api.FileSharedEvent', ?
+                         FROM domain_event_entry WHERE aggregate_identifier = ? GROUP BY aggregate_identifier""")) {
+                insert.setString(1, UUID.randomUUID().toString());
+                insert.setBytes(2, "{}".getBytes(StandardCharsets.UTF_8));
+                insert.setBytes(3, payload.getBytes(StandardCharsets.UTF_8));
+                insert.setString(4, Instant.now().toString());
+                insert.setString(5, id);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+
+            JsonNode share = null;
+            for (int i = 0; i < 200 && share == null; i++) {
+                for (JsonNode s : data(owner.get("/api/files/" + id + "/shares"))) {
+                    if (s.get("shareId").asString().equals(shareId)) {
+                        share = s;
+                    }
+                }
+                if (share == null) {
+                    Thread.sleep(50);
+                }
+            }
+            assertThat(share).as("the old event reached the shares view").isNotNull();
+            assertThat(share.get("expiresAt").asString()).isEqualTo("9999-12-31T23:59:59Z");
+            assertThat(friend.get("/api/files/" + id).statusCode()).isEqualTo(200);
+
+            HttpResponse<String> revoked = owner.delete("/api/files/" + id + "/share/" + shareId);
+            assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+            assertThat(friend.get("/api/files/" + id).statusCode()).isEqualTo(404);
+        }
+    }
 }
