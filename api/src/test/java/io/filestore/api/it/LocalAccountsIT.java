@@ -35,7 +35,8 @@ class LocalAccountsIT {
                 "FILESTORE_ELASTICSEARCH_INDEX_PREFIX", indexPrefix,
                 "FILESTORE_SECURITY_TRUSTED_HEADER", "",
                 "FILESTORE_SECURITY_JWT_PUBLIC_KEY_LOCATION", "",
-                "FILESTORE_SECURITY_JWT_ISSUER", ""));
+                "FILESTORE_SECURITY_JWT_ISSUER", "",
+                "FILESTORE_DB_POOL_SIZE", "5"));
     }
 
     @AfterAll
