@@ -1,20 +1,15 @@
 package io.filestore.api.share;
 
-import io.filestore.api.files.FileQueries;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.filestore.api.files.FileQueries;
 import io.filestore.api.security.Accounts;
 import io.filestore.api.security.Passwords;
 import io.filestore.api.security.SecurityProperties;
-import io.filestore.api.web.InputProperties;
-import io.filestore.api.web.Instants;
-import io.filestore.command.api.UnknownUserException;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Size;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.api.web.BadRequestException;
 import io.filestore.api.web.Caller;
+import io.filestore.api.web.InputProperties;
+import io.filestore.api.web.Instants;
 import io.filestore.command.api.CreatePublicLinkCommand;
 import io.filestore.command.api.FileId;
 import io.filestore.command.api.Grantee;
@@ -23,12 +18,17 @@ import io.filestore.command.api.RevokeShareCommand;
 import io.filestore.command.api.Role;
 import io.filestore.command.api.ShareFileCommand;
 import io.filestore.command.api.UnknownShareException;
+import io.filestore.command.api.UnknownUserException;
 import io.filestore.command.api.UserId;
 import io.filestore.query.metadata.api.FilePage;
 import io.filestore.query.metadata.api.FileView;
 import io.filestore.query.shares.api.ListFileSharesQuery;
 import io.filestore.query.shares.api.ListOutgoingSharesQuery;
 import io.filestore.query.shares.api.ShareView;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +60,7 @@ public class ShareController {
     private final CommandGateway commands;
     private final QueryGateway queryGateway;
     private final FileQueries files;
-    private final PasswordEncoder encoder = io.filestore.api.security.Passwords.encoder();
+    private final PasswordEncoder encoder = Passwords.encoder();
 
     private final io.filestore.api.search.SearchReadYourWrites searchWrites;
 
