@@ -15,7 +15,6 @@ import io.filestore.query.audit.api.AuditPage;
 import io.filestore.query.audit.api.AuditQuery;
 import io.filestore.query.audit.api.FileHistoryQuery;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -54,12 +53,18 @@ public class AuditController {
                                                     @RequestParam(defaultValue = "0") int offset) {
         checkPaging(limit, offset);
         FileId fileId = new FileId(id);
-        boolean fileAdmin = admins.isAdmin(caller) || files.findLive(fileId, caller.actor())
+        Optional<io.filestore.query.metadata.api.FileView> visible = files.findLive(fileId, caller.actor());
+        boolean fileAdmin = admins.isAdmin(caller) || visible
                 .flatMap(file -> file.permissions().roleOf(caller.actor(), java.time.Instant.now()))
                 .map(role -> role.allows(io.filestore.command.api.Role.ADMIN)).orElse(false);
         Optional<AuditPage> page = join(queries.query(
                 new FileHistoryQuery(fileId, caller.userId(), fileAdmin, offset, limit),
                 ResponseTypes.optionalInstanceOf(AuditPage.class)));
+        if (page.isEmpty() && visible.isPresent()) {
+            // the caller may read the file (a viewer or editor) but its history is its owner's and admins'
+            throw new io.filestore.api.web.ForbiddenException(
+                    "only the file's owner and its administrators may read its history");
+        }
         Map<String, Object> body = body(page.orElseThrow(() ->
                 new UnknownFileException("no file " + id)), limit, offset);
         body.put("fileId", fileId.value());
@@ -107,15 +112,7 @@ public class AuditController {
     }
 
     private static Instant instant(String parameter, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw new BadRequestException(parameter, parameter + " must be an ISO-8601 instant such as "
-                    + "2026-03-21T10:15:30Z");
-        }
+        return io.filestore.api.web.Instants.filter(parameter, value, false);
     }
 
     private static UserId userId(String value) {

@@ -10,6 +10,7 @@ import io.filestore.api.web.ApiResponse;
 import io.filestore.api.web.IdempotencyKeys;
 import io.filestore.api.web.BadRequestException;
 import io.filestore.api.web.Caller;
+import io.filestore.api.web.QueryParameters;
 import io.filestore.blob.BlobStore;
 import io.filestore.blob.ReadableBlob;
 import io.filestore.command.api.AddFileVersionCommand;
@@ -85,6 +86,7 @@ public class FileController {
     }
 
     @RequestMapping(path = "/upload", method = {RequestMethod.POST, RequestMethod.PUT})
+    @QueryParameters({"name", "description", "tags", "folder", "mimeType", "changeLog"})
     public ResponseEntity<?> upload(Caller caller, HttpServletRequest request) throws IOException {
         String idempotencyKey = IdempotencyKeys.parse(request.getHeader(IdempotencyKeys.HEADER));
         if (idempotencyKey != null) {
@@ -102,6 +104,9 @@ public class FileController {
 
     /** Newest first from PostgreSQL; with filters, sort, cursor or facets from the search index. */
     @GetMapping
+    @QueryParameters({"q", "tags", "folder", "recursive", "mimeType", "minSize", "maxSize", "createdAfter",
+            "createdBefore", "updatedAfter", "updatedBefore", "owner", "sort", "cursor", "facets", "facetSize",
+            "offset", "limit"})
     public ApiResponse<Map<String, Object>> list(Caller caller,
                                                  @RequestParam(defaultValue = "20") int limit,
                                                  @RequestParam(defaultValue = "0") int offset,
@@ -145,6 +150,7 @@ public class FileController {
     }
 
     @PutMapping("/{id}")
+    @QueryParameters({"name", "description", "tags", "folder", "mimeType", "changeLog"})
     public ApiResponse<FileResponse> addVersion(Caller caller, @PathVariable String id, HttpServletRequest request)
             throws IOException {
         FileId fileId = new FileId(id);
@@ -201,7 +207,7 @@ public class FileController {
 
     @PostMapping("/{id}/metadata")
     public ApiResponse<FileResponse> updateMetadata(Caller caller, @PathVariable String id,
-                                                    @RequestBody(required = false) MetadataInput input,
+                                                    @jakarta.validation.Valid @RequestBody(required = false) MetadataInput input,
                                                     HttpServletRequest request) {
         FileId fileId = new FileId(id);
         FileQueries.requireRole(queries.live(fileId, caller.actor()), caller.actor(), io.filestore.command.api.Role.EDITOR);

@@ -1,6 +1,8 @@
 package io.filestore.api.files;
 
+import io.filestore.command.api.FileMetadata;
 import io.filestore.command.api.MetadataPatch;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
 
@@ -8,8 +10,12 @@ import java.util.Map;
  * Metadata a client sends: the {@code metadata} JSON part of an upload, the body of
  * {@code POST /api/files/{id}/metadata}, or form fields / query parameters. Every field is optional.
  */
-public record MetadataInput(String name, String description, List<String> tags, String folder,
-                            Map<String, String> attributes, String mimeType, String changeLog) {
+public record MetadataInput(@Size(max = 1024) String name, @Size(max = FileMetadata.MAX_DESCRIPTION) String description,
+                            @Size(max = FileMetadata.MAX_TAGS) List<@Size(max = FileMetadata.MAX_TAG_LENGTH) String> tags,
+                            @Size(max = FileMetadata.MAX_FOLDER_LENGTH) String folder,
+                            @Size(max = FileMetadata.MAX_ATTRIBUTES)
+                            Map<String, @Size(max = FileMetadata.MAX_ATTRIBUTE_VALUE) String> attributes,
+                            @Size(max = 255) String mimeType, @Size(max = 1024) String changeLog) {
 
     public static final MetadataInput NONE = new MetadataInput(null, null, null, null, null, null, null);
 

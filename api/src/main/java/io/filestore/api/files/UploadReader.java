@@ -137,7 +137,7 @@ class UploadReader {
             }
             return input;
         } catch (JacksonException e) {
-            throw new BadRequestException(parameter, parameter + " is not valid JSON: " + e.getOriginalMessage());
+            throw io.filestore.api.web.JsonErrors.badRequest(e, parameter, parameter);
         }
     }
 

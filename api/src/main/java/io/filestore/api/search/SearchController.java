@@ -2,6 +2,7 @@ package io.filestore.api.search;
 
 import io.filestore.api.web.ApiResponse;
 import io.filestore.api.web.Caller;
+import io.filestore.api.web.QueryParameters;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,6 +23,9 @@ public class SearchController {
     }
 
     @GetMapping("/api/files/search")
+    @QueryParameters({"q", "tags", "folder", "recursive", "mimeType", "minSize", "maxSize", "createdAfter",
+            "createdBefore", "updatedAfter", "updatedBefore", "owner", "sort", "cursor", "facets", "facetSize",
+            "offset", "limit"})
     public ApiResponse<Map<String, Object>> search(Caller caller, HttpServletRequest request) {
         return ApiResponse.ok(search.search(caller.actor(), request));
     }

@@ -11,10 +11,6 @@ import io.filestore.query.search.api.SortDirection;
 import io.filestore.query.search.api.SortField;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -159,20 +155,7 @@ final class SearchParams {
 
     /** An ISO-8601 instant ({@code 2024-05-01T12:00:00Z}, any offset) or a date ({@code 2024-05-01}, UTC midnight). */
     private static Instant instant(HttpServletRequest request, String name) {
-        String value = single(request, name);
-        if (value == null) {
-            return null;
-        }
-        String v = value.trim();
-        try {
-            if (v.length() == 10) {
-                return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
-            }
-            return OffsetDateTime.parse(v).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new BadRequestException(name, "'" + name + "' must be an ISO-8601 date (2024-05-01) or date-time "
-                    + "with offset (2024-05-01T12:00:00Z)");
-        }
+        return io.filestore.api.web.Instants.filter(name, single(request, name), true);
     }
 
     /**

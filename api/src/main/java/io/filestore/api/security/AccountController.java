@@ -16,6 +16,10 @@ import io.filestore.query.users.api.ApiTokenView;
 import io.filestore.query.users.api.ListTokensQuery;
 import io.filestore.query.users.api.ListUsersQuery;
 import io.filestore.query.users.api.UserView;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -45,7 +49,7 @@ import org.springframework.web.bind.annotation.RestController;
 public class AccountController {
 
     static final int MIN_PASSWORD = 10;
-    static final int MAX_PASSWORD = 200;
+    static final int MAX_PASSWORD = Passwords.MAX_LENGTH;
 
     private final CommandGateway commands;
     private final QueryGateway queries;
@@ -61,20 +65,23 @@ public class AccountController {
     }
 
     /** Body of user creation. */
-    public record NewUser(String userId, String displayName, String password, Boolean systemAdmin) {
+    public record NewUser(@NotNull @Size(min = 1, max = 128) String userId, @Size(max = 200) String displayName,
+                          @NotNull @Size(min = MIN_PASSWORD, max = MAX_PASSWORD) String password,
+                          Boolean systemAdmin) {
     }
 
     /** Body of a password change or reset. */
-    public record PasswordChange(String currentPassword, String newPassword) {
+    public record PasswordChange(@Size(max = MAX_PASSWORD) String currentPassword,
+                                 @NotNull @Size(min = MIN_PASSWORD, max = MAX_PASSWORD) String newPassword) {
     }
 
     /** Body of token creation; {@code expiresInDays} defaults to 90. */
-    public record NewToken(String name, Integer expiresInDays) {
+    public record NewToken(@Size(max = 100) String name, @Min(1) Integer expiresInDays) {
     }
 
     @PostMapping("/api/admin/users")
     public ResponseEntity<ApiResponse<Map<String, Object>>> createUser(Caller caller,
-                                                                      @RequestBody(required = false) NewUser body) {
+                                                                      @Valid @RequestBody(required = false) NewUser body) {
         if (body == null || body.userId() == null) {
             throw new BadRequestException("userId", "userId is required");
         }
@@ -123,19 +130,19 @@ public class AccountController {
 
     @PostMapping("/api/admin/users/{id}/password")
     public ApiResponse<Map<String, Object>> resetPassword(Caller caller, @PathVariable String id,
-                                                          @RequestBody(required = false) PasswordChange body) {
+                                                          @Valid @RequestBody(required = false) PasswordChange body) {
         UserId userId = existing(id);
         setPassword(userId, body == null ? null : body.newPassword(), caller);
         return ApiResponse.ok(Map.of("userId", userId.value(), "passwordChanged", true));
     }
 
     /** Body of a group membership change. */
-    public record Groups(java.util.Set<String> groups) {
+    public record Groups(@NotNull @Size(max = 1000) java.util.Set<@NotNull @Size(min = 1, max = 128) String> groups) {
     }
 
     @org.springframework.web.bind.annotation.PutMapping("/api/admin/users/{id}/groups")
     public ApiResponse<Map<String, Object>> setGroups(Caller caller, @PathVariable String id,
-                                                      @RequestBody(required = false) Groups body) {
+                                                      @Valid @RequestBody(required = false) Groups body) {
         UserId userId = existing(id);
         if (body == null || body.groups() == null) {
             throw new BadRequestException("groups", "groups (a list of names) is required");
@@ -159,7 +166,7 @@ public class AccountController {
 
     @PostMapping("/api/me/password")
     public ApiResponse<Map<String, Object>> changePassword(Caller caller,
-                                                           @RequestBody(required = false) PasswordChange body) {
+                                                           @Valid @RequestBody(required = false) PasswordChange body) {
         if (body == null || body.currentPassword() == null
                 || accounts.byPassword(caller.userId().value(), body.currentPassword()).isEmpty()) {
             throw new BadRequestException("currentPassword", "the current password is wrong");
@@ -170,7 +177,7 @@ public class AccountController {
 
     @PostMapping("/api/me/tokens")
     public ResponseEntity<ApiResponse<Map<String, Object>>> createToken(Caller caller,
-                                                                       @RequestBody(required = false) NewToken body) {
+                                                                       @Valid @RequestBody(required = false) NewToken body) {
         requireAccount(caller);
         int days = body == null || body.expiresInDays() == null ? 90 : body.expiresInDays();
         if (days < 1 || Duration.ofDays(days).compareTo(properties.tokenMaxLifetime()) > 0) {
@@ -193,9 +200,19 @@ public class AccountController {
         return ResponseEntity.status(HttpStatus.CREATED).body(ApiResponse.ok(answer));
     }
 
+    /** A token as listed: the user id as a plain string (never the internal {@code {"value": ...}} form). */
+    public record TokenResponse(String tokenId, String userId, String name, Instant expiresAt, Instant createdAt,
+                                Instant revokedAt) {
+
+        static TokenResponse of(ApiTokenView token) {
+            return new TokenResponse(token.tokenId(), token.userId().value(), token.name(), token.expiresAt(),
+                    token.createdAt(), token.revokedAt());
+        }
+    }
+
     @GetMapping("/api/me/tokens")
-    public ApiResponse<List<ApiTokenView>> listTokens(Caller caller) {
-        return ApiResponse.ok(tokens(caller.userId()));
+    public ApiResponse<List<TokenResponse>> listTokens(Caller caller) {
+        return ApiResponse.ok(tokens(caller.userId()).stream().map(TokenResponse::of).toList());
     }
 
     @DeleteMapping("/api/me/tokens/{tokenId}")

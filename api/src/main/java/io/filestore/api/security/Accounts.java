@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 
@@ -36,7 +35,7 @@ public class Accounts {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final QueryGateway queries;
-    private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    private final PasswordEncoder encoder = Passwords.encoder();
     private final SecurityProperties properties;
     private final Map<String, Long> verified = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -163,6 +162,6 @@ public class Accounts {
         }
     }
 
-    private static final String DUMMY_HASH =
-            "{bcrypt}$2a$10$7EqJtq98hPqEX7fNZaFWoOhi5BWX4Z5v1E6Q9h5wXxD3m7YfX0G2e";
+    /** A hash in the current form, so that checking a password of an unknown user costs what a known one does. */
+    private static final String DUMMY_HASH = Passwords.encoder().encode(randomString(16));
 }

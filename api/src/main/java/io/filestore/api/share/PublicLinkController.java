@@ -33,7 +33,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -60,7 +59,7 @@ public class PublicLinkController {
     private final CommandGateway commands;
     private final GuessThrottle attempts;
     private final DownloadResponder downloads;
-    private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    private final PasswordEncoder encoder = io.filestore.api.security.Passwords.encoder();
 
     public PublicLinkController(QueryGateway queries, FileQueries files, BlobStore blobs, CommandGateway commands,
                                 GuessThrottle attempts, FilestoreProperties properties) {

@@ -1,10 +1,15 @@
 package io.filestore.api.share;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.filestore.api.files.FileQueries;
 import io.filestore.api.security.Accounts;
+import io.filestore.api.security.Passwords;
+import io.filestore.api.security.SecurityProperties;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.api.web.BadRequestException;
 import io.filestore.api.web.Caller;
+import io.filestore.api.web.InputProperties;
+import io.filestore.api.web.Instants;
 import io.filestore.command.api.CreatePublicLinkCommand;
 import io.filestore.command.api.FileId;
 import io.filestore.command.api.Grantee;
@@ -13,15 +18,18 @@ import io.filestore.command.api.RevokeShareCommand;
 import io.filestore.command.api.Role;
 import io.filestore.command.api.ShareFileCommand;
 import io.filestore.command.api.UnknownShareException;
+import io.filestore.command.api.UnknownUserException;
 import io.filestore.command.api.UserId;
 import io.filestore.query.metadata.api.FilePage;
 import io.filestore.query.metadata.api.FileView;
 import io.filestore.query.shares.api.ListFileSharesQuery;
 import io.filestore.query.shares.api.ListOutgoingSharesQuery;
 import io.filestore.query.shares.api.ShareView;
-import java.time.Duration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +40,6 @@ import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -50,17 +57,23 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class ShareController {
 
-    static final int MAX_PASSWORD = 200;
-
     private final CommandGateway commands;
     private final QueryGateway queryGateway;
     private final FileQueries files;
-    private final PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    private final PasswordEncoder encoder = Passwords.encoder();
 
     private final io.filestore.api.search.SearchReadYourWrites searchWrites;
 
+    private final Accounts accounts;
+    private final SecurityProperties security;
+    private final InputProperties input;
+
     public ShareController(CommandGateway commands, QueryGateway queryGateway, FileQueries files,
-                           io.filestore.api.search.SearchReadYourWrites searchWrites) {
+                           io.filestore.api.search.SearchReadYourWrites searchWrites, Accounts accounts,
+                           SecurityProperties security, InputProperties input) {
+        this.accounts = accounts;
+        this.security = security;
+        this.input = input;
         this.searchWrites = searchWrites;
         this.commands = commands;
         this.queryGateway = queryGateway;
@@ -73,21 +86,32 @@ public class ShareController {
      * for a link with optional {@code password} and {@code maxDownloads}. {@code expiresAt} (ISO instant) or
      * {@code expiresInSeconds} optional for both.
      */
-    public record ShareRequest(String userId, String groupId, String grantee, String role, Boolean isPublic,
-                               String password, Integer maxDownloads, String expiresAt, Long expiresInSeconds) {
+    public record ShareRequest(@Size(min = 1, max = 128) String userId, @Size(min = 1, max = 128) String groupId,
+                               @Size(min = 1, max = 134) String grantee, @Size(max = 16) String role,
+                               @JsonProperty("public") Boolean isPublic,
+                               @Size(min = 1, max = Passwords.MAX_LENGTH) String password,
+                               @Min(1) @Max(MAX_DOWNLOADS) Integer maxDownloads,
+                               @Size(max = 64) String expiresAt, Long expiresInSeconds) {
     }
+
+    /** The most downloads a public link may allow. */
+    static final int MAX_DOWNLOADS = 1_000_000;
 
     @PostMapping("/api/files/{id}/share")
     public ResponseEntity<ApiResponse<Map<String, Object>>> share(Caller caller, @PathVariable String id,
-                                                                 @RequestBody(required = false) Map<String, Object> raw) {
-        if (raw == null) {
+                                                                 @Valid @RequestBody(required = false) ShareRequest body) {
+        if (body == null) {
             throw new BadRequestException("body", "a JSON object describing the share is required");
         }
-        ShareRequest body = parse(raw);
+        if (!Boolean.TRUE.equals(body.isPublic()) && (body.password() != null || body.maxDownloads() != null)) {
+            throw new BadRequestException(body.password() != null ? "password" : "maxDownloads",
+                    "password and maxDownloads apply to public links (\"public\": true) only");
+        }
         FileId fileId = new FileId(id);
         FileView file = files.live(fileId, caller.actor());
         FileQueries.requireRole(file, caller.actor(), Role.ADMIN);
-        Instant expiresAt = expiry(body);
+        Instant expiresAt = Instants.expiry(body.expiresAt(), body.expiresInSeconds(), input.maxExpiry(),
+                Instant.now());
         String shareId = Accounts.randomString(12);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("shareId", shareId);
@@ -96,9 +120,6 @@ public class ShareController {
             String token = Accounts.randomString(32);
             PasswordHash password = null;
             if (body.password() != null) {
-                if (body.password().isEmpty() || body.password().length() > MAX_PASSWORD) {
-                    throw new BadRequestException("password", "password must be 1-" + MAX_PASSWORD + " characters");
-                }
                 password = new PasswordHash(encoder.encode(body.password()));
             }
             long seq = (Long) commands.sendAndWait(new CreatePublicLinkCommand(fileId, shareId,
@@ -113,6 +134,7 @@ public class ShareController {
             answer.put("maxDownloads", body.maxDownloads());
         } else {
             Grantee grantee = grantee(body);
+            requireKnownUser(grantee);
             Role role = role(body.role());
             long seq = (Long) commands.sendAndWait(new ShareFileCommand(fileId, shareId, grantee, role, expiresAt,
                     caller.actor()));
@@ -213,26 +235,6 @@ public class ShareController {
         };
     }
 
-    private static ShareRequest parse(Map<String, Object> raw) {
-        try {
-            return new ShareRequest(str(raw, "userId"), str(raw, "groupId"), str(raw, "grantee"), str(raw, "role"),
-                    raw.get("public") instanceof Boolean b ? b : null, str(raw, "password"),
-                    raw.get("maxDownloads") == null ? null : ((Number) raw.get("maxDownloads")).intValue(),
-                    str(raw, "expiresAt"),
-                    raw.get("expiresInSeconds") == null ? null : ((Number) raw.get("expiresInSeconds")).longValue());
-        } catch (ClassCastException e) {
-            throw new BadRequestException("body", "a share field has the wrong type");
-        }
-    }
-
-    private static String str(Map<String, Object> raw, String key) {
-        Object value = raw.get(key);
-        if (value != null && !(value instanceof String)) {
-            throw new BadRequestException(key, key + " must be a string");
-        }
-        return (String) value;
-    }
-
     private static Grantee grantee(ShareRequest body) {
         int given = (body.userId() != null ? 1 : 0) + (body.groupId() != null ? 1 : 0) + (body.grantee() != null ? 1 : 0);
         if (given != 1) {
@@ -259,24 +261,19 @@ public class ShareController {
         };
     }
 
-    private static Instant expiry(ShareRequest body) {
-        if (body.expiresAt() != null && body.expiresInSeconds() != null) {
-            throw new BadRequestException("expiresAt", "give expiresAt or expiresInSeconds, not both");
+    /**
+     * A share with a user needs an account of that id, else 404: an account created later under the id must not
+     * inherit the access. When identities come from outside (a trusted gateway header or JWT), this service cannot
+     * know every user, and any well-formed id is accepted.
+     */
+    private void requireKnownUser(Grantee grantee) {
+        if (!grantee.value().startsWith("user:") || security.trustsHeader() || security.jwt().enabled()) {
+            return;
         }
-        if (body.expiresInSeconds() != null) {
-            if (body.expiresInSeconds() < 1) {
-                throw new BadRequestException("expiresInSeconds", "expiresInSeconds must be positive");
-            }
-            return Instant.now().plus(Duration.ofSeconds(body.expiresInSeconds()));
+        UserId userId = new UserId(grantee.value().substring("user:".length()));
+        if (accounts.user(userId).isEmpty()) {
+            throw new UnknownUserException("no user " + userId.value());
         }
-        if (body.expiresAt() != null) {
-            try {
-                return Instant.parse(body.expiresAt());
-            } catch (DateTimeParseException e) {
-                throw new BadRequestException("expiresAt", "expiresAt must be an ISO-8601 instant");
-            }
-        }
-        return null;
     }
 
     private static void await(BooleanSupplier visible) {

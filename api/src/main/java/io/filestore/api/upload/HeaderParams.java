@@ -35,7 +35,9 @@ final class HeaderParams {
                 i++;
                 while (i < n && header.charAt(i) != '"') {
                     char c = header.charAt(i);
-                    if (c == '\\' && i + 1 < n) {
+                    // only \" and \\ are escapes: browsers send a Windows path's backslashes unescaped
+                    // (C:\Users\me\a.txt), and the name is then cut to its last segment
+                    if (c == '\\' && i + 1 < n && (header.charAt(i + 1) == '"' || header.charAt(i + 1) == '\\')) {
                         i++;
                         c = header.charAt(i);
                     }

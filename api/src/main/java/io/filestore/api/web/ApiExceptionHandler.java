@@ -38,6 +38,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.springframework.web.util.DisconnectedClientHelper;
+import tools.jackson.core.JacksonException;
 
 /**
  * Maps every failure to an RFC 9457 {@code application/problem+json} answer with the right status, plus the seed's
@@ -163,6 +164,10 @@ public class ApiExceptionHandler {
             if (root instanceof PayloadTooLargeException tooLarge) {
                 return handle(tooLarge, request);
             }
+            JacksonException json = causeOfType(e, JacksonException.class);
+            if (json != null) {
+                return handle(JsonErrors.badRequest(json, "the JSON body", "body"), request);
+            }
             return problem(HttpStatus.BAD_REQUEST, "malformed JSON body", request, null);
         }
         if (e instanceof MethodArgumentTypeMismatchException mismatch) {
@@ -178,10 +183,16 @@ public class ApiExceptionHandler {
             return answer;
         }
         if (e instanceof MethodArgumentNotValidException invalid) {
-            String detail = invalid.getBindingResult().getFieldErrors().stream()
-                    .map(f -> f.getField() + " " + f.getDefaultMessage())
-                    .findFirst().orElse("invalid request");
-            return problem(HttpStatus.BAD_REQUEST, detail, request, null);
+            org.springframework.validation.FieldError field = invalid.getBindingResult().getFieldErrors().stream()
+                    .sorted(java.util.Comparator.comparing(org.springframework.validation.FieldError::getField))
+                    .findFirst().orElse(null);
+            if (field == null) {
+                return problem(HttpStatus.BAD_REQUEST, "invalid request body", request, null);
+            }
+            ResponseEntity<ProblemDetail> answer = problem(HttpStatus.BAD_REQUEST,
+                    field.getField() + " " + field.getDefaultMessage(), request, null);
+            answer.getBody().setProperty("parameter", field.getField());
+            return answer;
         }
         if (e instanceof NoResourceFoundException) {
             return problem(HttpStatus.NOT_FOUND, "no such endpoint", request, null);
@@ -233,6 +244,15 @@ public class ApiExceptionHandler {
     /** Public-link paths carry a secret token: it never goes into a log line or an answer. */
     public static String redacted(String path) {
         return path.replaceAll("^/s/[^/]+", "/s/redacted");
+    }
+
+    private static <T extends Throwable> T causeOfType(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     private static Throwable rootCause(Throwable e) {

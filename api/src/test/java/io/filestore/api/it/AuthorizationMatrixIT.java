@@ -232,7 +232,7 @@ class AuthorizationMatrixIT {
                 e("DELETE", "/api/admin/dead-letters/{processor}/{sequence}", false,
                         f -> "/api/admin/dead-letters/metadata/" + f.fileId(), expect(401, 403, 403, 403, 403, 403, 404)),
                 e("GET", "/api/files/{id}/history", false, f -> "/api/files/" + f.fileId() + "/history",
-                        expect(401, 200, 404, 404, 200, 404, 200)),
+                        expect(401, 200, 403, 403, 200, 404, 200)),
                 e("GET", "/api/audit", false, f -> "/api/audit", SYSTEM_ADMINS),
                 e("GET", "/api/files/search", false, f -> "/api/files/search?q=matrix", ANY_USER),
                 e("GET", "/api/admin/search", false, f -> "/api/admin/search", SYSTEM_ADMINS),

@@ -186,7 +186,7 @@ class SecurityIT {
             }
             try (ResultSet rs = db.createStatement().executeQuery(
                     "SELECT count(*) FROM domain_event_entry WHERE payload_type LIKE '%UserCreatedEvent' "
-                            + "AND convert_from(payload, 'UTF8') LIKE '%\"{bcrypt}$2%'")) {
+                            + "AND convert_from(payload, 'UTF8') LIKE '%\"{bcrypt-sha256}$2%'")) {
                 rs.next();
                 assertThat(rs.getLong(1)).as("passwords are kept as bcrypt hashes").isPositive();
             }

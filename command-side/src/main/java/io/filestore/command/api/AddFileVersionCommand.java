@@ -6,4 +6,10 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 public record AddFileVersionCommand(@TargetAggregateIdentifier FileId fileId, BlobId blobId, long size, MediaType mediaType,
                                     FileName name, MetadataPatch metadata, String changeLog, Actor by,
                                     ExpectedState expected) {
+
+    public AddFileVersionCommand {
+        InputRules.name("name", name == null ? null : name.value());
+        InputRules.metadata(metadata);
+        InputRules.freeText("changeLog", changeLog);
+    }
 }

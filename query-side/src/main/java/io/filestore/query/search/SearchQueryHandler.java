@@ -87,13 +87,15 @@ public class SearchQueryHandler {
 
     private static SearchPage page(SearchFilesQuery query, SearchResponse<FileDocument> response) {
         List<Hit<FileDocument>> hits = response.hits().hits();
-        boolean more = hits.size() > query.limit();
+        TotalHits total = response.hits().total();
+        boolean atWindowEnd = SearchRequests.pageSize(query) <= query.limit();
+        boolean more = hits.size() > query.limit() || (atWindowEnd && hits.size() == query.limit() && total != null
+                && (total.relation() != TotalHitsRelation.Eq || total.value() > (long) query.offset() + query.limit()));
         List<FileHit> files = new ArrayList<>(Math.min(hits.size(), query.limit()));
         for (int i = 0; i < hits.size() && i < query.limit(); i++) {
             files.add(hit(hits.get(i), query.sort() == SortField.RELEVANCE, query.text()));
         }
         SearchCursor next = more ? cursor(query, hits.get(query.limit() - 1)) : null;
-        TotalHits total = response.hits().total();
         long count = total == null ? files.size() : total.value();
         boolean exact = total == null || total.relation() == TotalHitsRelation.Eq;
         Map<Facet, List<FacetCount>> facets = new EnumMap<>(Facet.class);

@@ -39,7 +39,7 @@ final class SearchRequests {
     static SearchRequest build(String alias, SearchFilesQuery query) {
         SearchRequest.Builder request = new SearchRequest.Builder()
                 .index(alias)
-                .size(query.limit() + 1)
+                .size(pageSize(query))
                 .query(query(query))
                 .sort(sort(query.sort(), query.direction()))
                 .source(s -> s.filter(f -> f.excludes(INTERNAL_FIELDS)));
@@ -183,5 +183,16 @@ final class SearchRequests {
         request.highlight(h -> h.encoder(HighlighterEncoder.Html).preTags("<em>").postTags("</em>")
                 .fields("description", f -> f.fragmentSize(DESCRIPTION_FRAGMENT).numberOfFragments(3)
                         .highlightQuery(descriptionHighlight)));
+    }
+
+    /**
+     * One more hit than the page holds (to know whether another page follows), except at the end of
+     * Elasticsearch's result window ({@code from + size <= 10,000}), where asking for it would be refused.
+     */
+    static int pageSize(SearchFilesQuery query) {
+        if (query.cursor() != null) {
+            return query.limit() + 1;
+        }
+        return Math.min(query.limit() + 1, SearchFilesQuery.MAX_WINDOW - query.offset());
     }
 }
