@@ -86,7 +86,9 @@ public class AccountController {
         commands.sendAndWait(new CreateUserCommand(userId, body.displayName(), hash,
                 Boolean.TRUE.equals(body.systemAdmin()), caller.userId()));
         await(() -> accounts.user(userId).isPresent());
-        return ResponseEntity.status(HttpStatus.CREATED).body(ApiResponse.ok(describe(accounts.user(userId).orElseThrow())));
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .location(java.net.URI.create("/api/admin/users/" + userId.value()))
+                .body(ApiResponse.ok(describe(accounts.user(userId).orElseThrow())));
     }
 
     @GetMapping("/api/admin/users")
@@ -190,7 +192,8 @@ public class AccountController {
         answer.put("token", token);
         answer.put("expiresAt", expiresAt);
         answer.put("note", "the token is shown only now; keep it safe");
-        return ResponseEntity.status(HttpStatus.CREATED).body(ApiResponse.ok(answer));
+        return ResponseEntity.status(HttpStatus.CREATED).location(java.net.URI.create("/api/me/tokens/" + tokenId))
+                .body(ApiResponse.ok(answer));
     }
 
     @GetMapping("/api/me/tokens")

@@ -79,7 +79,8 @@ public class ShareController {
 
     @PostMapping("/api/files/{id}/share")
     public ResponseEntity<ApiResponse<Map<String, Object>>> share(Caller caller, @PathVariable String id,
-                                                                 @RequestBody(required = false) Map<String, Object> raw) {
+                                                                 @RequestBody(required = false) Map<String, Object> raw,
+                                                                 jakarta.servlet.http.HttpServletRequest request) {
         if (raw == null) {
             throw new BadRequestException("body", "a JSON object describing the share is required");
         }
@@ -87,6 +88,7 @@ public class ShareController {
         FileId fileId = new FileId(id);
         FileView file = files.live(fileId, caller.actor());
         FileQueries.requireRole(file, caller.actor(), Role.ADMIN);
+        io.filestore.command.api.ExpectedState expected = io.filestore.api.files.IfMatch.from(request);
         Instant expiresAt = expiry(body);
         String shareId = Accounts.randomString(12);
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -102,7 +104,7 @@ public class ShareController {
                 password = new PasswordHash(encoder.encode(body.password()));
             }
             long seq = (Long) commands.sendAndWait(new CreatePublicLinkCommand(fileId, shareId,
-                    Accounts.hashToken(token), password, expiresAt, body.maxDownloads(), caller.actor()));
+                    Accounts.hashToken(token), password, expiresAt, body.maxDownloads(), caller.actor(), expected));
             files.awaitSequence(fileId, seq);
             await(() -> shares(fileId).stream().anyMatch(s -> s.shareId().equals(shareId)));
             answer.put("type", "link");
@@ -115,7 +117,7 @@ public class ShareController {
             Grantee grantee = grantee(body);
             Role role = role(body.role());
             long seq = (Long) commands.sendAndWait(new ShareFileCommand(fileId, shareId, grantee, role, expiresAt,
-                    caller.actor()));
+                    caller.actor(), expected));
             files.awaitSequence(fileId, seq);
             searchWrites.awaitIndexed(fileId, seq);
             await(() -> shares(fileId).stream().anyMatch(s -> s.shareId().equals(shareId)));
@@ -126,7 +128,9 @@ public class ShareController {
         }
         answer.put("expiresAt", expiresAt);
         answer.put("createdAt", Instant.now());
-        return ResponseEntity.status(HttpStatus.CREATED).body(ApiResponse.ok(answer));
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .location(java.net.URI.create("/api/files/" + fileId.value() + "/share/" + shareId))
+                .body(ApiResponse.ok(answer));
     }
 
     @GetMapping("/api/files/{id}/shares")
@@ -138,13 +142,15 @@ public class ShareController {
 
     @DeleteMapping("/api/files/{id}/share/{shareId}")
     public ApiResponse<Map<String, Object>> revoke(Caller caller, @PathVariable String id,
-                                                   @PathVariable String shareId) {
+                                                   @PathVariable String shareId,
+                                                   jakarta.servlet.http.HttpServletRequest request) {
         FileId fileId = new FileId(id);
         FileQueries.requireRole(files.live(fileId, caller.actor()), caller.actor(), Role.ADMIN);
         if (shares(fileId).stream().noneMatch(s -> s.shareId().equals(shareId))) {
             throw new UnknownShareException("file " + id + " has no share " + shareId);
         }
-        long seq = (Long) commands.sendAndWait(new RevokeShareCommand(fileId, shareId, caller.actor()));
+        long seq = (Long) commands.sendAndWait(new RevokeShareCommand(fileId, shareId, caller.actor(),
+                io.filestore.api.files.IfMatch.from(request)));
         files.awaitSequence(fileId, seq);
         searchWrites.awaitIndexed(fileId, seq);
         await(() -> shares(fileId).stream().noneMatch(s -> s.shareId().equals(shareId)));

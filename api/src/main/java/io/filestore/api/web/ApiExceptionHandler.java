@@ -134,6 +134,9 @@ public class ApiExceptionHandler {
             ResponseEntity<ProblemDetail> answer = problem(HttpStatus.PRECONDITION_FAILED, e.getMessage(), request, null);
             answer.getBody().setProperty("currentVersion", conflict.currentVersion());
             answer.getBody().setProperty("currentChecksum", conflict.currentBlob().checksum());
+            if (conflict.currentRevision() >= 0) {
+                answer.getBody().setProperty("currentETag", "\"r" + conflict.currentRevision() + "\"");
+            }
             return answer;
         }
         if (e instanceof InvalidValueException invalid) {
