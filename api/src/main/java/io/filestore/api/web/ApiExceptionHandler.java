@@ -191,10 +191,11 @@ public class ApiExceptionHandler {
         }
         if (e instanceof HttpRequestMethodNotSupportedException || e instanceof HttpMediaTypeNotSupportedException) {
             ErrorResponse error = (ErrorResponse) e;
-            return problem(error.getStatusCode(), e.getMessage(), request, null);
+            return withHeaders(problem(error.getStatusCode(), e.getMessage(), request, null), error.getHeaders());
         }
         if (e instanceof ErrorResponse error) {
-            return problem(error.getStatusCode(), error.getBody().getDetail(), request, null);
+            return withHeaders(problem(error.getStatusCode(), error.getBody().getDetail(), request, null),
+                    error.getHeaders());
         }
         if (e.getCause() instanceof RuntimeException cause && cause != e
                 && (cause instanceof InvalidValueException || cause instanceof UnknownFileException)) {
@@ -218,6 +219,17 @@ public class ApiExceptionHandler {
                     "the file's content is not readable from any storage node", request, e);
             default -> problem(HttpStatus.INTERNAL_SERVER_ERROR, "storage error", request, e);
         };
+    }
+
+    /** Keeps the header fields Spring's exception carries ({@code Allow} on 405, {@code Accept} on 415, ...). */
+    private static ResponseEntity<ProblemDetail> withHeaders(ResponseEntity<ProblemDetail> answer, HttpHeaders extra) {
+        if (extra == null || extra.isEmpty()) {
+            return answer;
+        }
+        HttpHeaders headers = new HttpHeaders();
+        headers.addAll(answer.getHeaders());
+        headers.addAll(extra);
+        return ResponseEntity.status(answer.getStatusCode()).headers(headers).body(answer.getBody());
     }
 
     public static ResponseEntity<ProblemDetail> problem(HttpStatusCode status, String detail, HttpServletRequest request,
