@@ -168,10 +168,11 @@ public class ShareController {
             throw new BadRequestException("offset", "offset must be between 0 and 100000");
         }
         if (direction.equals("out")) {
-            List<ShareView> outgoing = queryGateway.query(new ListOutgoingSharesQuery(caller.userId(), offset, limit),
-                    ResponseTypes.multipleInstancesOf(ShareView.class)).join();
-            return ApiResponse.ok(Map.of("shares", outgoing.stream().map(ShareController::describe).toList(),
-                    "pagination", Map.of("offset", offset, "limit", limit)));
+            List<ShareView> outgoing = queryGateway.query(new ListOutgoingSharesQuery(caller.userId(), offset,
+                    limit + 1), ResponseTypes.multipleInstancesOf(ShareView.class)).join(); // one more: hasMore
+            return ApiResponse.ok(Map.of("shares", outgoing.stream().limit(limit).map(ShareController::describe)
+                            .toList(),
+                    "pagination", io.filestore.api.web.Pagination.of(offset, limit, outgoing.size() > limit)));
         }
         if (!direction.equals("in")) {
             throw new BadRequestException("direction", "direction must be in or out");

@@ -203,7 +203,8 @@ public class TusController {
                 .sorted((a, b) -> b.createdAt.compareTo(a.createdAt))
                 .map(this::describe)
                 .toList();
-        return ApiResponse.ok(Map.of("uploads", uploads));
+        return ApiResponse.ok(Map.of("uploads", uploads,
+                "pagination", io.filestore.api.web.Pagination.whole(uploads.size())));
     }
 
     private Map<String, Object> describe(TusUpload upload) {

@@ -119,6 +119,10 @@ class HttpSemanticsIT {
             HttpResponse<String> delete = alice.send(alice.request("/api/files/" + id)
                     .header("If-Match", etagOf(id)).DELETE().build());
             assertThat(delete.statusCode()).isEqualTo(200);
+
+            var outgoing = data(alice.get("/api/files/shared?direction=out&limit=1")).get("pagination");
+            assertThat(outgoing.get("limit").asInt()).isEqualTo(1);
+            assertThat(outgoing.has("hasMore")).isTrue();
         }
 
         @Test
@@ -223,6 +227,40 @@ class HttpSemanticsIT {
         }
 
         @Test
+        void anAcceptedUploadWithExpectContinueGets100ThenItsAnswer() throws IOException {
+            URI base = RunningApp.get().uri("/");
+            try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+                socket.setSoTimeout(10_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /api/files/upload?name=e.txt HTTP/1.1\r\nHost: localhost\r\nX-User-Id: " + alice.user
+                        + "\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nExpect: 100-continue\r\n"
+                        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                InputStream in = socket.getInputStream();
+                StringBuilder interim = new StringBuilder(); // "HTTP/1.1 100 \r\n\r\n" (Tomcat sends no reason)
+                while (!interim.toString().endsWith("\r\n\r\n")) {
+                    int c = in.read();
+                    assertThat(c).as("the interim answer so far: " + interim).isNotNegative();
+                    interim.append((char) c);
+                }
+                assertThat(interim.toString()).startsWith("HTTP/1.1 100");
+                out.write("hello".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                String rest = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(rest).contains("HTTP/1.1 201");
+            }
+            assertThat(alice.listTotal()).isEqualTo(1);
+        }
+
+        @Test
+        void anErrorIsAProblemWhateverTheClientAccepts() {
+            HttpResponse<String> html = alice.send(alice.request("/api/files/not-a-file-id")
+                    .header("Accept", "text/html").GET().build());
+            assertThat(html.statusCode()).isBetween(400, 499);
+            assertThat(html.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        }
+
+        @Test
         void actuatorHealthShowsDetailsOnlyToAdministrators() {
             HttpResponse<String> anonymous = alice.send(HttpRequest.newBuilder(RunningApp.get().uri("/actuator/health"))
                     .GET().build());
@@ -260,6 +298,37 @@ class HttpSemanticsIT {
 
             assertThat(created.statusCode()).as(created.body()).isEqualTo(460);
             assertThat(data(alice.get("/api/uploads")).get("uploads")).isEmpty();
+            assertThat(data(alice.get("/api/uploads")).get("pagination").get("total").asInt()).isZero();
+        }
+
+        @Test
+        void followingASearchCursorAloneKeepsItsFilters() {
+            for (String name : new String[]{"a1.txt", "a2.txt", "a3.txt"}) {
+                alice.send(alice.request("/api/files/upload?name=" + name + "&tags=keep")
+                        .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(name)).build());
+            }
+            alice.upload("b1.txt", "other".getBytes(StandardCharsets.UTF_8));
+            alice.upload("b2.txt", "other".getBytes(StandardCharsets.UTF_8));
+
+            java.util.List<String> names = new java.util.ArrayList<>();
+            HttpResponse<String> page = alice.get("/api/files?tags=keep&sort=name&limit=1");
+            while (true) {
+                assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+                data(page).get("files").forEach(file -> names.add(file.get("name").asString()));
+                var pagination = data(page).get("pagination");
+                if (!pagination.get("hasMore").asBoolean()) {
+                    break;
+                }
+                assertThat(names).hasSizeLessThan(10);
+                page = alice.get("/api/files?limit=1&cursor=" + pagination.get("nextCursor").asString());
+            }
+            assertThat(names).containsExactly("a1.txt", "a2.txt", "a3.txt");
+
+            String cursor = data(alice.get("/api/files?tags=keep&sort=name&limit=1")).get("pagination")
+                    .get("nextCursor").asString();
+            HttpResponse<String> widened = alice.get("/api/files?tags=other&limit=1&cursor=" + cursor);
+            assertThat(widened.statusCode()).isEqualTo(400);
+            assertThat(json(widened).get("parameter").asString()).isEqualTo("cursor");
         }
 
         @Test
