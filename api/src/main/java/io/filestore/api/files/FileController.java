@@ -174,7 +174,7 @@ public class FileController {
         List<VersionResponse> versions = queries.versions(fileId, caller.actor()).stream()
                 .map(VersionResponse::of).toList();
         return ApiResponse.ok(Map.of("fileId", fileId.value(), "currentVersion", file.version(),
-                "versions", versions));
+                "versions", versions, "pagination", io.filestore.api.web.Pagination.whole(versions.size())));
     }
 
     @PostMapping("/{id}/versions/{version}/restore")

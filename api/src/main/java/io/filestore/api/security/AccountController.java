@@ -92,7 +92,7 @@ public class AccountController {
     }
 
     @GetMapping("/api/admin/users")
-    public ApiResponse<List<Map<String, Object>>> users(@RequestParam(defaultValue = "100") int limit,
+    public ApiResponse<Map<String, Object>> users(@RequestParam(defaultValue = "100") int limit,
                                                         @RequestParam(defaultValue = "0") int offset) {
         if (limit < 1 || limit > 1000) {
             throw new BadRequestException("limit", "limit must be between 1 and 1000");
@@ -100,8 +100,10 @@ public class AccountController {
         if (offset < 0) {
             throw new BadRequestException("offset", "offset must not be negative");
         }
-        return ApiResponse.ok(queries.query(new ListUsersQuery(offset, limit),
-                ResponseTypes.multipleInstancesOf(UserView.class)).join().stream().map(this::describe).toList());
+        List<UserView> users = queries.query(new ListUsersQuery(offset, limit + 1), // one more: hasMore
+                ResponseTypes.multipleInstancesOf(UserView.class)).join();
+        return ApiResponse.ok(Map.of("users", users.stream().limit(limit).map(this::describe).toList(),
+                "pagination", io.filestore.api.web.Pagination.of(offset, limit, users.size() > limit)));
     }
 
     @PostMapping("/api/admin/users/{id}/disable")
@@ -197,8 +199,10 @@ public class AccountController {
     }
 
     @GetMapping("/api/me/tokens")
-    public ApiResponse<List<ApiTokenView>> listTokens(Caller caller) {
-        return ApiResponse.ok(tokens(caller.userId()));
+    public ApiResponse<Map<String, Object>> listTokens(Caller caller) {
+        List<ApiTokenView> tokens = tokens(caller.userId());
+        return ApiResponse.ok(Map.of("tokens", tokens, "pagination",
+                io.filestore.api.web.Pagination.whole(tokens.size())));
     }
 
     @DeleteMapping("/api/me/tokens/{tokenId}")

@@ -134,10 +134,12 @@ public class ShareController {
     }
 
     @GetMapping("/api/files/{id}/shares")
-    public ApiResponse<List<Map<String, Object>>> fileShares(Caller caller, @PathVariable String id) {
+    public ApiResponse<Map<String, Object>> fileShares(Caller caller, @PathVariable String id) {
         FileId fileId = new FileId(id);
         FileQueries.requireRole(files.live(fileId, caller.actor()), caller.actor(), Role.ADMIN);
-        return ApiResponse.ok(shares(fileId).stream().map(ShareController::describe).toList());
+        List<Map<String, Object>> shares = shares(fileId).stream().map(ShareController::describe).toList();
+        return ApiResponse.ok(Map.of("shares", shares, "pagination",
+                io.filestore.api.web.Pagination.whole(shares.size())));
     }
 
     @DeleteMapping("/api/files/{id}/share/{shareId}")

@@ -126,6 +126,32 @@ class HttpSemanticsIT {
         }
 
         @Test
+        void everyListHasItsItemsUnderAKeyNextToPagination() {
+            String id = alice.upload("list.txt", "x".getBytes(StandardCharsets.UTF_8));
+            alice.postJson("/api/files/" + id + "/share", "{\"userId\":\"" + bob.user + "\",\"role\":\"viewer\"}");
+            java.util.Map<String, String> lists = new java.util.LinkedHashMap<>();
+            lists.put("/api/files", "files");
+            lists.put("/api/trash", "files");
+            lists.put("/api/files/shared", "files");
+            lists.put("/api/files/shared?direction=out", "shares");
+            lists.put("/api/files/" + id + "/shares", "shares");
+            lists.put("/api/files/" + id + "/versions", "versions");
+            lists.put("/api/me/tokens", "tokens");
+            lists.put("/api/uploads", "uploads");
+            for (var list : lists.entrySet()) {
+                HttpResponse<String> answer = alice.get(list.getKey());
+                assertThat(answer.statusCode()).as(list.getKey() + " " + answer.body()).isEqualTo(200);
+                assertThat(data(answer).get(list.getValue()).isArray()).as(list.getKey()).isTrue();
+                assertThat(data(answer).get("pagination").has("hasMore")).as(list.getKey()).isTrue();
+                assertThat(data(answer).get("pagination").has("limit")).as(list.getKey()).isTrue();
+            }
+            HttpResponse<String> users = alice.send(admin("/api/admin/users?limit=1").GET().build());
+            assertThat(data(users).get("users")).hasSize(1); // at least the administrator exists
+            assertThat(data(users).get("pagination").get("limit").asInt()).isEqualTo(1);
+            assertThat(data(users).get("pagination").has("hasMore")).isTrue();
+        }
+
+        @Test
         void aWellFormedTagThatMatchesNothingIs412AndAListMatchesIfAnyTagDoes() {
             String id = alice.upload("l.txt", "x".getBytes(StandardCharsets.UTF_8));
 
