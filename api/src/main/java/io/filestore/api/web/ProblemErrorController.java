@@ -46,7 +46,10 @@ class ProblemErrorController implements ErrorController {
         return ApiExceptionHandler.problem(statusCode, detail, original, null);
     }
 
-    /** The failed request's path (not {@code /error}) for the problem's {@code instance}. */
+    /**
+     * The failed request's path (not {@code /error}) for the problem's {@code instance}, and its method for the log
+     * (an error dispatch is a GET since Servlet 6.1).
+     */
     private static final class OriginalRequest extends jakarta.servlet.http.HttpServletRequestWrapper {
 
         OriginalRequest(HttpServletRequest request) {
@@ -57,6 +60,12 @@ class ProblemErrorController implements ErrorController {
         public String getRequestURI() {
             Object uri = getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
             return uri instanceof String s ? s : super.getRequestURI();
+        }
+
+        @Override
+        public String getMethod() {
+            Object method = getAttribute(RequestDispatcher.ERROR_METHOD);
+            return method instanceof String s ? s : super.getMethod();
         }
     }
 }

@@ -120,6 +120,10 @@ class HttpSemanticsIT {
                     .header("If-Match", etagOf(id)).DELETE().build());
             assertThat(delete.statusCode()).isEqualTo(200);
 
+            HttpResponse<String> restored = alice.post("/api/trash/" + id + "/restore");
+            assertThat(restored.statusCode()).isEqualTo(200);
+            assertThat(restored.headers().firstValue("ETag")).hasValue(etagOf(id));
+
             var outgoing = data(alice.get("/api/files/shared?direction=out&limit=1")).get("pagination");
             assertThat(outgoing.get("limit").asInt()).isEqualTo(1);
             assertThat(outgoing.has("hasMore")).isTrue();
