@@ -174,6 +174,7 @@ class FileEntry {
     @CommandHandler
     long handle(ShareFileCommand command) {
         requireLive(command.by(), Role.ADMIN);
+        requireExpected(command.expected());
         require(command.grantee() != null, "grantee", "is required");
         require(command.role() != null, "role", "is required");
         require(!command.grantee().isUser(owner), "grantee", "is the owner already");
@@ -188,6 +189,7 @@ class FileEntry {
     @CommandHandler
     long handle(CreatePublicLinkCommand command) {
         requireLive(command.by(), Role.ADMIN);
+        requireExpected(command.expected());
         require(command.tokenHash() != null, "token", "is required");
         requireNewShareId(command.shareId());
         require(command.expiresAt() == null || command.expiresAt().isAfter(Instant.now()), "expiresAt",
@@ -201,6 +203,7 @@ class FileEntry {
     @CommandHandler
     long handle(RevokeShareCommand command) {
         requireExisting(command.by(), Role.ADMIN);
+        requireExpected(command.expected());
         if (!grants.containsKey(command.shareId()) && !publicLinks.containsKey(command.shareId())) {
             throw new UnknownShareException("file " + fileId + " has no share " + command.shareId());
         }
@@ -301,10 +304,20 @@ class FileEntry {
         require(grants.size() + publicLinks.size() < MAX_SHARES, "share", "a file has at most " + MAX_SHARES + " shares");
     }
 
+    /**
+     * The If-Match precondition, checked against the state loaded under the aggregate's lock (and the event store's
+     * unique sequence numbers catch a concurrent writer elsewhere), so two writers with the same tag cannot both
+     * succeed. The revision is the sequence number of the last event, the one the views store.
+     */
     private void requireExpected(ExpectedState expected) {
+        if (expected == null) {
+            return;
+        }
         VersionState current = currentVersion();
-        if (expected != null && !expected.matches(current.version(), current.blobId())) {
-            throw new VersionConflictException(current.version(), current.blobId());
+        Long revision = getVersion();
+        long currentRevision = revision == null ? -1 : revision;
+        if (!expected.matches(current.version(), current.blobId(), currentRevision)) {
+            throw new VersionConflictException(current.version(), current.blobId(), currentRevision);
         }
     }
 

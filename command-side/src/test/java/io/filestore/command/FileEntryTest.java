@@ -247,6 +247,43 @@ class FileEntryTest {
                     .expectException(FileAccessDeniedException.class);
         }
 
+        @Test
+        void acceptsTheCurrentRevision() {
+            // UPLOADED is sequence 0, V2 sequence 1: the revision the views store and the ETag carries.
+            fixture.given(UPLOADED, V2)
+                    .when(new UpdateFileMetadataCommand(ID, new FileName("x"), null, Actor.user(ALICE),
+                            ExpectedState.revision(1)))
+                    .expectEvents(new FileMetadataUpdatedEvent(ID, new FileName("x"), META, ALICE));
+        }
+
+        @Test
+        void rejectsAStaleRevisionEvenWhenContentIsUnchanged() {
+            // A metadata edit moves the revision on but not the version: the second writer with the same tag loses.
+            fixture.given(UPLOADED, new FileMetadataUpdatedEvent(ID, new FileName("y"), META, ALICE))
+                    .when(new UpdateFileMetadataCommand(ID, new FileName("x"), null, Actor.user(ALICE),
+                            ExpectedState.revision(0)))
+                    .expectException(VersionConflictException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void acceptsAListWhenAnyAlternativeHolds() {
+            ExpectedState list = new ExpectedState(List.of(new ExpectedState.Alternative(null, null, 7L),
+                    new ExpectedState.Alternative(1, null, null)));
+            fixture.given(UPLOADED)
+                    .when(new UpdateFileMetadataCommand(ID, new FileName("x"), null, Actor.user(ALICE), list))
+                    .expectEvents(new FileMetadataUpdatedEvent(ID, new FileName("x"), META, ALICE));
+        }
+
+        @Test
+        void rejectsATagThatNamesNothing() {
+            fixture.given(UPLOADED)
+                    .when(new UpdateFileMetadataCommand(ID, new FileName("x"), null, Actor.user(ALICE),
+                            ExpectedState.NONE))
+                    .expectException(VersionConflictException.class)
+                    .expectNoEvents();
+        }
+
         private Map<String, String> mapWithNull(String removed, String key, String value) {
             Map<String, String> map = new java.util.HashMap<>();
             map.put(removed, null);

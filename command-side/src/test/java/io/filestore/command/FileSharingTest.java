@@ -95,6 +95,25 @@ class FileSharingTest {
         }
 
         @Test
+        void rejectsAShareWithAStaleRevision() {
+            // EDITOR (sequence 1) changed the permissions since the client read revision 0.
+            fixture.given(UPLOADED, EDITOR)
+                    .when(new ShareFileCommand(ID, "share-x-001", new Grantee("user:x"), Role.VIEWER, null,
+                            Actor.user(OWNER), io.filestore.command.api.ExpectedState.revision(0)))
+                    .expectException(io.filestore.command.api.VersionConflictException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void rejectsARevokeWithAStaleRevision() {
+            fixture.given(UPLOADED, EDITOR, VIEWER)
+                    .when(new RevokeShareCommand(ID, "share-ed-1", Actor.user(OWNER),
+                            io.filestore.command.api.ExpectedState.revision(1)))
+                    .expectException(io.filestore.command.api.VersionConflictException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
         void editorCannotGrantAdmin() {
             fixture.given(UPLOADED, EDITOR)
                     .when(new ShareFileCommand(ID, "share-x-001", new Grantee("user:x"), Role.ADMIN, null,

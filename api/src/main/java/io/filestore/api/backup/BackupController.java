@@ -63,7 +63,8 @@ public class BackupController {
     @GetMapping
     public ApiResponse<Map<String, Object>> list(Caller caller) {
         admins.requireAdmin(caller);
-        return ApiResponse.ok(Map.of("backups", backups.list()));
+        var list = backups.list();
+        return ApiResponse.ok(Map.of("backups", list, "pagination", io.filestore.api.web.Pagination.whole(list.size())));
     }
 
     /** Running and past backups, restores and rebuilds, and where each projection stands. */

@@ -23,10 +23,10 @@ import java.util.regex.Pattern;
  * <p>Responses:
  * <ul>
  *   <li>every response carries {@code Accept-Ranges: bytes}, the strong {@code ETag}, {@code Last-Modified},
- *       {@code Cache-Control} and {@code X-Content-Type-Options: nosniff};</li>
+ *       {@code Cache-Control}, {@code X-Content-Type-Options: nosniff} and {@code Content-Security-Policy: sandbox};</li>
  *   <li>412 and 304 when the preconditions say so (§13.2.2), 416 with <code>Content-Range: bytes *&#47;size</code> for
- *       an unsatisfiable range set; none of these has a body or the representation's Content-Type and
- *       Content-Disposition;</li>
+ *       an unsatisfiable range set; none of these has the representation's Content-Type and Content-Disposition,
+ *       304 has no body and 412 and 416 have an RFC 9457 {@code application/problem+json} body;</li>
  *   <li>200 with the whole file, or 206 with one range or a {@code multipart/byteranges} body, each with
  *       Content-Type, Content-Disposition and an exact Content-Length.</li>
  * </ul>
@@ -97,8 +97,8 @@ public final class DownloadResponder {
         switch (Preconditions.evaluate(request, target.etag(), target.lastModified())) {
             case PRECONDITION_FAILED -> {
                 writeValidators(response, target);
-                response.setStatus(HttpServletResponse.SC_PRECONDITION_FAILED);
-                response.setContentLength(0);
+                writeProblem(request, response, HttpServletResponse.SC_PRECONDITION_FAILED, "Precondition Failed",
+                        "a precondition (If-Match, If-Unmodified-Since, If-None-Match) does not hold", head);
                 return;
             }
             case NOT_MODIFIED -> {
@@ -115,9 +115,9 @@ public final class DownloadResponder {
         try {
             if (ranges instanceof Unsatisfiable) {
                 writeValidators(response, target);
-                response.setStatus(HttpServletResponse.SC_REQUESTED_RANGE_NOT_SATISFIABLE);
                 response.setHeader("Content-Range", "bytes */" + target.size());
-                response.setContentLength(0);
+                writeProblem(request, response, HttpServletResponse.SC_REQUESTED_RANGE_NOT_SATISFIABLE,
+                        "Range Not Satisfiable", "no requested range overlaps the " + target.size() + " bytes", head);
             } else if (ranges instanceof Satisfiable satisfiable && satisfiable.ranges().size() > 1) {
                 sendMultipart(response, target, satisfiable.ranges());
             } else {
@@ -231,6 +231,44 @@ public final class DownloadResponder {
         response.setHeader("Last-Modified", HttpDates.format(target.lastModified()));
         response.setHeader("Cache-Control", cacheControl);
         response.setHeader("X-Content-Type-Options", "nosniff");
+        // Content opened in a browser tab (a user's HTML or SVG) runs in a sandbox: no scripts, no same origin.
+        response.setHeader("Content-Security-Policy", "sandbox");
+    }
+
+    /** An RFC 9457 body with the fields of every other error answer of the service (none for HEAD). */
+    private static void writeProblem(HttpServletRequest request, HttpServletResponse response, int status,
+                                     String title, String detail, boolean head) throws IOException {
+        String instance = io.filestore.api.web.ApiExceptionHandler.redacted(request.getRequestURI());
+        String json = "{\"type\":\"about:blank\",\"title\":" + quote(title) + ",\"status\":" + status
+                + ",\"detail\":" + quote(detail) + ",\"instance\":" + quote(instance)
+                + ",\"success\":false,\"error\":" + quote(detail) + "}";
+        byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("application/problem+json");
+        response.setContentLength(body.length);
+        if (!head) {
+            response.getOutputStream().write(body);
+        }
+    }
+
+    /** A JSON string literal. */
+    static String quote(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || Character.isSurrogate(c)) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
     }
 
     /** The target's media type when it is a well-formed ASCII media-type (§8.3.1), else application/octet-stream. */

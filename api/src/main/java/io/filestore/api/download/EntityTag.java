@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param opaque the characters between the quotes
  * @param weak   whether the tag carried the {@code W/} prefix
  */
-record EntityTag(String opaque, boolean weak) {
+public record EntityTag(String opaque, boolean weak) {
 
     /** §8.8.3.2 strong comparison: both strong and character-by-character equal. */
     boolean strongMatch(String strongTag) {
@@ -87,6 +87,47 @@ record EntityTag(String opaque, boolean weak) {
             i = comma < 0 ? n : comma + 1;
         }
         return tags;
+    }
+
+    /**
+     * The entity-tags of a {@code #entity-tag} list when every member is one (empty members, as the list syntax
+     * allows, are skipped); empty when any member is not an entity-tag, so that a caller can refuse the field
+     * instead of letting a typo match nothing.
+     */
+    public static Optional<List<EntityTag>> parseListStrictly(String fieldValue) {
+        List<EntityTag> tags = new ArrayList<>();
+        String s = fieldValue;
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c == ',' || c == ' ' || c == '\t') {
+                i++;
+                continue;
+            }
+            boolean weak = s.startsWith("W/", i);
+            int quote = weak ? i + 2 : i;
+            if (quote >= n || s.charAt(quote) != '"') {
+                return Optional.empty();
+            }
+            int close = s.indexOf('"', quote + 1);
+            if (close < 0) {
+                return Optional.empty();
+            }
+            String opaque = s.substring(quote + 1, close);
+            if (!allEtagc(opaque)) {
+                return Optional.empty();
+            }
+            i = close + 1;
+            while (i < n && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+                i++;
+            }
+            if (i < n && s.charAt(i) != ',') {
+                return Optional.empty();
+            }
+            tags.add(new EntityTag(opaque, weak));
+        }
+        return Optional.of(tags);
     }
 
     private static boolean allEtagc(String s) {

@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** HTTP-date (RFC 9110 §5.6.7): IMF-fixdate to send; IMF-fixdate, rfc850-date and asctime-date to receive. */
-final class HttpDates {
+public final class HttpDates {
 
     private static final DateTimeFormatter IMF_FIXDATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
@@ -35,7 +35,7 @@ final class HttpDates {
     }
 
     /** IMF-fixdate of {@code instant}, truncated to the second. */
-    static String format(Instant instant) {
+    public static String format(Instant instant) {
         return IMF_FIXDATE.format(instant.truncatedTo(ChronoUnit.SECONDS));
     }
 

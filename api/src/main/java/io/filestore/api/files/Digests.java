@@ -8,7 +8,9 @@ import java.util.Locale;
 
 /**
  * Client-supplied SHA-256 digests: RFC 9530 {@code Content-Digest} / {@code Repr-Digest} ({@code sha-256=:<base64>:})
- * and {@code X-Checksum-SHA256} (hex or base64). Other algorithms in the RFC 9530 fields are ignored.
+ * and {@code X-Checksum-SHA256} (hex or base64). An RFC 9530 field without a {@code sha-256} member (only
+ * algorithms the service does not check, such as {@code sha-512}) is refused with 400 naming the supported one, so
+ * that a client never believes an unchecked digest was verified; other members next to {@code sha-256} are ignored.
  */
 final class Digests {
 
@@ -32,11 +34,15 @@ final class Digests {
         return hex;
     }
 
-    /** The sha-256 member of an RFC 9530 dictionary field, as hex, or null. */
+    /** The only RFC 9530 algorithm the service checks. */
+    static final String SUPPORTED = "sha-256";
+
+    /** The sha-256 member of an RFC 9530 dictionary field, as hex, or null without the field. */
     static String structured(String field, String headerName) {
         if (field == null || field.isBlank()) {
             return null;
         }
+        java.util.List<String> others = new java.util.ArrayList<>();
         for (String member : field.split(",")) {
             String m = member.trim();
             int eq = m.indexOf('=');
@@ -45,7 +51,8 @@ final class Digests {
             }
             String key = m.substring(0, eq).trim().toLowerCase(Locale.ROOT);
             String value = m.substring(eq + 1).trim();
-            if (!key.equals("sha-256")) {
+            if (!key.equals(SUPPORTED)) {
+                others.add(key.matches("[a-z0-9-]{1,32}") ? key : "another algorithm");
                 continue;
             }
             if (value.length() < 2 || value.charAt(0) != ':' || value.charAt(value.length() - 1) != ':') {
@@ -53,7 +60,9 @@ final class Digests {
             }
             return decode(value.substring(1, value.length() - 1), headerName);
         }
-        return null;
+        throw new BadRequestException(headerName, headerName + " has no " + SUPPORTED + " digest"
+                + (others.isEmpty() ? "" : " (" + String.join(", ", others) + " is not checked here)")
+                + "; the supported algorithm is " + SUPPORTED);
     }
 
     static String decode(String value, String headerName) {

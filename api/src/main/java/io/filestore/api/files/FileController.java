@@ -36,7 +36,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaTypeFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -98,7 +97,7 @@ public class FileController {
                 input.mimeType() != null ? input.mimeType() : upload.suppliedContentType(), input);
         FileId fileId = FileId.random();
         FileView view = creator.create(fileId, file, upload.blob(), caller.userId());
-        return ResponseEntity.created(URI.create("/api/files/" + fileId.value()))
+        return ResponseEntity.created(URI.create("/api/files/" + fileId.value())).eTag(IfMatch.etag(view))
                 .body(ApiResponse.ok(FileResponse.of(view)));
     }
 
@@ -120,8 +119,13 @@ public class FileController {
     }
 
     @GetMapping("/{id}")
-    public ApiResponse<FileResponse> get(Caller caller, @PathVariable String id) {
-        return ApiResponse.ok(FileResponse.of(queries.live(new FileId(id), caller.actor())));
+    public ResponseEntity<ApiResponse<FileResponse>> get(Caller caller, @PathVariable String id) {
+        return withEtag(queries.live(new FileId(id), caller.actor()));
+    }
+
+    /** A file answer with the file's ETag, which changes with every change of the file. */
+    static ResponseEntity<ApiResponse<FileResponse>> withEtag(FileView view) {
+        return ResponseEntity.ok().eTag(IfMatch.etag(view)).body(ApiResponse.ok(FileResponse.of(view)));
     }
 
     @RequestMapping(path = "/{id}/download", method = {RequestMethod.GET, RequestMethod.HEAD})
@@ -151,14 +155,15 @@ public class FileController {
 
     @PutMapping("/{id}")
     @QueryParameters({"name", "description", "tags", "folder", "mimeType", "changeLog"})
-    public ApiResponse<FileResponse> addVersion(Caller caller, @PathVariable String id, HttpServletRequest request)
-            throws IOException {
+    public ResponseEntity<ApiResponse<FileResponse>> addVersion(Caller caller, @PathVariable String id,
+                                                                HttpServletRequest request) throws IOException {
         FileId fileId = new FileId(id);
         FileView current = queries.live(fileId, caller.actor());
         FileQueries.requireRole(current, caller.actor(), io.filestore.command.api.Role.EDITOR);
-        ExpectedState expected = IfMatch.parse(request.getHeader(HttpHeaders.IF_MATCH));
-        if (expected != null && !expected.matches(current.version(), current.blobId())) {
-            throw new VersionConflictException(current.version(), current.blobId()); // fail before reading content
+        ExpectedState expected = IfMatch.from(request);
+        if (expected != null && !expected.matches(current.version(), current.blobId(), current.sequence())) {
+            // fail before reading content (the aggregate checks again, race-free)
+            throw new VersionConflictException(current.version(), current.blobId(), current.sequence());
         }
         ReceivedUpload upload = uploads.read(request);
         MetadataInput input = upload.metadata();
@@ -171,7 +176,7 @@ public class FileController {
                 input.changeLog(), caller.actor(), expected));
         queries.awaitSequence(fileId, sequence);
         searchWrites.awaitIndexed(fileId, sequence);
-        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.actor())));
+        return withEtag(queries.live(fileId, caller.actor()));
     }
 
     @GetMapping("/{id}/versions")
@@ -181,57 +186,59 @@ public class FileController {
         List<VersionResponse> versions = queries.versions(fileId, caller.actor()).stream()
                 .map(VersionResponse::of).toList();
         return ApiResponse.ok(Map.of("fileId", fileId.value(), "currentVersion", file.version(),
-                "versions", versions));
+                "versions", versions, "pagination", io.filestore.api.web.Pagination.whole(versions.size())));
     }
 
     @PostMapping("/{id}/versions/{version}/restore")
-    public ApiResponse<FileResponse> restoreVersion(Caller caller, @PathVariable String id, @PathVariable int version,
-                                                    HttpServletRequest request) {
+    public ResponseEntity<ApiResponse<FileResponse>> restoreVersion(Caller caller, @PathVariable String id,
+                                                                    @PathVariable int version,
+                                                                    HttpServletRequest request) {
         FileId fileId = new FileId(id);
         FileQueries.requireRole(queries.live(fileId, caller.actor()), caller.actor(), io.filestore.command.api.Role.EDITOR);
-        ExpectedState expected = IfMatch.parse(request.getHeader(HttpHeaders.IF_MATCH));
+        ExpectedState expected = IfMatch.from(request);
         long sequence = (Long) commands.sendAndWait(
                 new RestoreFileVersionCommand(fileId, version, null, caller.actor(), expected));
         queries.awaitSequence(fileId, sequence);
         searchWrites.awaitIndexed(fileId, sequence);
-        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.actor())));
+        return withEtag(queries.live(fileId, caller.actor()));
     }
 
     @GetMapping("/{id}/metadata")
-    public ApiResponse<Map<String, Object>> metadata(Caller caller, @PathVariable String id) {
+    public ResponseEntity<ApiResponse<Map<String, Object>>> metadata(Caller caller, @PathVariable String id) {
         FileView file = queries.live(new FileId(id), caller.actor());
         FileResponse response = FileResponse.of(file);
-        return ApiResponse.ok(Map.of("fileId", file.fileId().value(), "name", file.name().value(),
-                "mimeType", file.mediaType().value(), "metadata", response.metadata()));
+        return ResponseEntity.ok().eTag(IfMatch.etag(file)).body(ApiResponse.ok(Map.of("fileId", file.fileId().value(), "name", file.name().value(),
+                "mimeType", file.mediaType().value(), "metadata", response.metadata())));
     }
 
     @PostMapping("/{id}/metadata")
-    public ApiResponse<FileResponse> updateMetadata(Caller caller, @PathVariable String id,
-                                                    @jakarta.validation.Valid @RequestBody(required = false) MetadataInput input,
-                                                    HttpServletRequest request) {
+    public ResponseEntity<ApiResponse<FileResponse>> updateMetadata(Caller caller, @PathVariable String id,
+                                                                    @jakarta.validation.Valid @RequestBody(required = false) MetadataInput input,
+                                                                    HttpServletRequest request) {
         FileId fileId = new FileId(id);
         FileQueries.requireRole(queries.live(fileId, caller.actor()), caller.actor(), io.filestore.command.api.Role.EDITOR);
         if (input == null) {
             throw new BadRequestException("body", "a JSON object with the metadata to merge is required");
         }
-        ExpectedState expected = IfMatch.parse(request.getHeader(HttpHeaders.IF_MATCH));
+        ExpectedState expected = IfMatch.from(request);
         FileName name = input.name() != null ? new FileName(input.name()) : null;
         long sequence = (Long) commands.sendAndWait(
                 new UpdateFileMetadataCommand(fileId, name, input.patch(), caller.actor(), expected));
         queries.awaitSequence(fileId, sequence);
         searchWrites.awaitIndexed(fileId, sequence);
-        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.actor())));
+        return withEtag(queries.live(fileId, caller.actor()));
     }
 
     @DeleteMapping("/{id}")
-    public ApiResponse<FileResponse> delete(Caller caller, @PathVariable String id, HttpServletRequest request) {
+    public ResponseEntity<ApiResponse<FileResponse>> delete(Caller caller, @PathVariable String id,
+                                                            HttpServletRequest request) {
         FileId fileId = new FileId(id);
         FileQueries.requireRole(queries.live(fileId, caller.actor()), caller.actor(), io.filestore.command.api.Role.ADMIN);
-        ExpectedState expected = IfMatch.parse(request.getHeader(HttpHeaders.IF_MATCH));
+        ExpectedState expected = IfMatch.from(request);
         long sequence = (Long) commands.sendAndWait(new DeleteFileCommand(fileId, caller.actor(), expected));
         queries.awaitSequence(fileId, sequence);
         searchWrites.awaitRemoved(fileId);
-        return ApiResponse.ok(FileResponse.of(queries.trashed(fileId, caller.actor())));
+        return withEtag(queries.trashed(fileId, caller.actor()));
     }
 
     static void checkPaging(int limit, int offset) {

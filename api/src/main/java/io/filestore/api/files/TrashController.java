@@ -39,13 +39,14 @@ public class TrashController {
     }
 
     @PostMapping("/{id}/restore")
-    public ApiResponse<FileResponse> restore(Caller caller, @PathVariable String id) {
+    public org.springframework.http.ResponseEntity<ApiResponse<FileResponse>> restore(Caller caller,
+                                                                                   @PathVariable String id) {
         FileId fileId = new FileId(id);
         queries.trashed(fileId, caller.actor());
         long sequence = (Long) commands.sendAndWait(new RestoreFileFromTrashCommand(fileId, caller.actor()));
         queries.awaitSequence(fileId, sequence);
         searchWrites.awaitIndexed(fileId, sequence);
-        return ApiResponse.ok(FileResponse.of(queries.live(fileId, caller.actor())));
+        return FileController.withEtag(queries.live(fileId, caller.actor()));
     }
 
     @DeleteMapping("/{id}")

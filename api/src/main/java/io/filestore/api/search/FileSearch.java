@@ -42,15 +42,17 @@ public class FileSearch {
 
     /** {@code GET /api/files} with filters: the listing from the index. */
     public Map<String, Object> list(io.filestore.command.api.Actor caller, HttpServletRequest request) {
-        return answer(SearchParams.parse(request, caller, false));
+        HttpServletRequest scoped = CursorScope.apply(request);
+        return answer(SearchParams.parse(scoped, caller, false), scoped);
     }
 
     /** {@code GET /api/files/search}: full text (q required) with the same filters. */
     public Map<String, Object> search(io.filestore.command.api.Actor caller, HttpServletRequest request) {
-        return answer(SearchParams.parse(request, caller, true));
+        HttpServletRequest scoped = CursorScope.apply(request);
+        return answer(SearchParams.parse(scoped, caller, true), scoped);
     }
 
-    private Map<String, Object> answer(SearchFilesQuery query) {
+    private Map<String, Object> answer(SearchFilesQuery query, HttpServletRequest request) {
         SearchPage page = join(queries.query(query, SearchPage.class));
         Map<String, Object> body = new LinkedHashMap<>();
         if (query.text() != null) {
@@ -73,7 +75,7 @@ public class FileSearch {
         pagination.put("totalRelation", page.totalExact() ? "eq" : "gte");
         pagination.put("hasMore", page.next() != null);
         if (page.next() != null) {
-            pagination.put("nextCursor", page.next().encode());
+            pagination.put("nextCursor", CursorScope.encode(request, page.next().encode()));
         }
         pagination.put("sort", query.sort().parameter() + ":" + query.direction().name().toLowerCase(java.util.Locale.ROOT));
         body.put("pagination", pagination);

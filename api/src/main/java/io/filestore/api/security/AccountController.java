@@ -93,11 +93,13 @@ public class AccountController {
         commands.sendAndWait(new CreateUserCommand(userId, body.displayName(), hash,
                 Boolean.TRUE.equals(body.systemAdmin()), caller.userId()));
         await(() -> accounts.user(userId).isPresent());
-        return ResponseEntity.status(HttpStatus.CREATED).body(ApiResponse.ok(describe(accounts.user(userId).orElseThrow())));
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .location(java.net.URI.create("/api/admin/users/" + userId.value()))
+                .body(ApiResponse.ok(describe(accounts.user(userId).orElseThrow())));
     }
 
     @GetMapping("/api/admin/users")
-    public ApiResponse<List<Map<String, Object>>> users(@RequestParam(defaultValue = "100") int limit,
+    public ApiResponse<Map<String, Object>> users(@RequestParam(defaultValue = "100") int limit,
                                                         @RequestParam(defaultValue = "0") int offset) {
         if (limit < 1 || limit > 1000) {
             throw new BadRequestException("limit", "limit must be between 1 and 1000");
@@ -105,8 +107,10 @@ public class AccountController {
         if (offset < 0) {
             throw new BadRequestException("offset", "offset must not be negative");
         }
-        return ApiResponse.ok(queries.query(new ListUsersQuery(offset, limit),
-                ResponseTypes.multipleInstancesOf(UserView.class)).join().stream().map(this::describe).toList());
+        List<UserView> users = queries.query(new ListUsersQuery(offset, limit + 1), // one more: hasMore
+                ResponseTypes.multipleInstancesOf(UserView.class)).join();
+        return ApiResponse.ok(Map.of("users", users.stream().limit(limit).map(this::describe).toList(),
+                "pagination", io.filestore.api.web.Pagination.of(offset, limit, users.size() > limit)));
     }
 
     @PostMapping("/api/admin/users/{id}/disable")
@@ -197,7 +201,8 @@ public class AccountController {
         answer.put("token", token);
         answer.put("expiresAt", expiresAt);
         answer.put("note", "the token is shown only now; keep it safe");
-        return ResponseEntity.status(HttpStatus.CREATED).body(ApiResponse.ok(answer));
+        return ResponseEntity.status(HttpStatus.CREATED).location(java.net.URI.create("/api/me/tokens/" + tokenId))
+                .body(ApiResponse.ok(answer));
     }
 
     /** A token as listed: the user id as a plain string (never the internal {@code {"value": ...}} form). */
@@ -211,8 +216,10 @@ public class AccountController {
     }
 
     @GetMapping("/api/me/tokens")
-    public ApiResponse<List<TokenResponse>> listTokens(Caller caller) {
-        return ApiResponse.ok(tokens(caller.userId()).stream().map(TokenResponse::of).toList());
+    public ApiResponse<Map<String, Object>> listTokens(Caller caller) {
+        List<TokenResponse> tokens = tokens(caller.userId()).stream().map(TokenResponse::of).toList();
+        return ApiResponse.ok(Map.of("tokens", tokens, "pagination",
+                io.filestore.api.web.Pagination.whole(tokens.size())));
     }
 
     @DeleteMapping("/api/me/tokens/{tokenId}")

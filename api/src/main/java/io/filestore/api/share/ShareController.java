@@ -99,7 +99,8 @@ public class ShareController {
 
     @PostMapping("/api/files/{id}/share")
     public ResponseEntity<ApiResponse<Map<String, Object>>> share(Caller caller, @PathVariable String id,
-                                                                 @Valid @RequestBody(required = false) ShareRequest body) {
+                                                                 @Valid @RequestBody(required = false) ShareRequest body,
+                                                                 jakarta.servlet.http.HttpServletRequest request) {
         if (body == null) {
             throw new BadRequestException("body", "a JSON object describing the share is required");
         }
@@ -110,6 +111,7 @@ public class ShareController {
         FileId fileId = new FileId(id);
         FileView file = files.live(fileId, caller.actor());
         FileQueries.requireRole(file, caller.actor(), Role.ADMIN);
+        io.filestore.command.api.ExpectedState expected = io.filestore.api.files.IfMatch.from(request);
         Instant expiresAt = Instants.expiry(body.expiresAt(), body.expiresInSeconds(), input.maxExpiry(),
                 Instant.now());
         String shareId = Accounts.randomString(12);
@@ -123,7 +125,7 @@ public class ShareController {
                 password = new PasswordHash(encoder.encode(body.password()));
             }
             long seq = (Long) commands.sendAndWait(new CreatePublicLinkCommand(fileId, shareId,
-                    Accounts.hashToken(token), password, expiresAt, body.maxDownloads(), caller.actor()));
+                    Accounts.hashToken(token), password, expiresAt, body.maxDownloads(), caller.actor(), expected));
             files.awaitSequence(fileId, seq);
             await(() -> shares(fileId).stream().anyMatch(s -> s.shareId().equals(shareId)));
             answer.put("type", "link");
@@ -137,7 +139,7 @@ public class ShareController {
             requireKnownUser(grantee);
             Role role = role(body.role());
             long seq = (Long) commands.sendAndWait(new ShareFileCommand(fileId, shareId, grantee, role, expiresAt,
-                    caller.actor()));
+                    caller.actor(), expected));
             files.awaitSequence(fileId, seq);
             searchWrites.awaitIndexed(fileId, seq);
             await(() -> shares(fileId).stream().anyMatch(s -> s.shareId().equals(shareId)));
@@ -148,25 +150,31 @@ public class ShareController {
         }
         answer.put("expiresAt", expiresAt);
         answer.put("createdAt", Instant.now());
-        return ResponseEntity.status(HttpStatus.CREATED).body(ApiResponse.ok(answer));
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .location(java.net.URI.create("/api/files/" + fileId.value() + "/share/" + shareId))
+                .body(ApiResponse.ok(answer));
     }
 
     @GetMapping("/api/files/{id}/shares")
-    public ApiResponse<List<Map<String, Object>>> fileShares(Caller caller, @PathVariable String id) {
+    public ApiResponse<Map<String, Object>> fileShares(Caller caller, @PathVariable String id) {
         FileId fileId = new FileId(id);
         FileQueries.requireRole(files.live(fileId, caller.actor()), caller.actor(), Role.ADMIN);
-        return ApiResponse.ok(shares(fileId).stream().map(ShareController::describe).toList());
+        List<Map<String, Object>> shares = shares(fileId).stream().map(ShareController::describe).toList();
+        return ApiResponse.ok(Map.of("shares", shares, "pagination",
+                io.filestore.api.web.Pagination.whole(shares.size())));
     }
 
     @DeleteMapping("/api/files/{id}/share/{shareId}")
     public ApiResponse<Map<String, Object>> revoke(Caller caller, @PathVariable String id,
-                                                   @PathVariable String shareId) {
+                                                   @PathVariable String shareId,
+                                                   jakarta.servlet.http.HttpServletRequest request) {
         FileId fileId = new FileId(id);
         FileQueries.requireRole(files.live(fileId, caller.actor()), caller.actor(), Role.ADMIN);
         if (shares(fileId).stream().noneMatch(s -> s.shareId().equals(shareId))) {
             throw new UnknownShareException("file " + id + " has no share " + shareId);
         }
-        long seq = (Long) commands.sendAndWait(new RevokeShareCommand(fileId, shareId, caller.actor()));
+        long seq = (Long) commands.sendAndWait(new RevokeShareCommand(fileId, shareId, caller.actor(),
+                io.filestore.api.files.IfMatch.from(request)));
         files.awaitSequence(fileId, seq);
         searchWrites.awaitIndexed(fileId, seq);
         await(() -> shares(fileId).stream().noneMatch(s -> s.shareId().equals(shareId)));
@@ -184,10 +192,11 @@ public class ShareController {
             throw new BadRequestException("offset", "offset must be between 0 and 100000");
         }
         if (direction.equals("out")) {
-            List<ShareView> outgoing = queryGateway.query(new ListOutgoingSharesQuery(caller.userId(), offset, limit),
-                    ResponseTypes.multipleInstancesOf(ShareView.class)).join();
-            return ApiResponse.ok(Map.of("shares", outgoing.stream().map(ShareController::describe).toList(),
-                    "pagination", Map.of("offset", offset, "limit", limit)));
+            List<ShareView> outgoing = queryGateway.query(new ListOutgoingSharesQuery(caller.userId(), offset,
+                    limit + 1), ResponseTypes.multipleInstancesOf(ShareView.class)).join(); // one more: hasMore
+            return ApiResponse.ok(Map.of("shares", outgoing.stream().limit(limit).map(ShareController::describe)
+                            .toList(),
+                    "pagination", io.filestore.api.web.Pagination.of(offset, limit, outgoing.size() > limit)));
         }
         if (!direction.equals("in")) {
             throw new BadRequestException("direction", "direction must be in or out");

@@ -1,12 +1,11 @@
 package io.filestore.api.tus;
 
+import io.filestore.api.download.HttpDates;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.api.web.Caller;
 import io.filestore.query.metadata.api.FileView;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +37,6 @@ public class TusController {
             + "checksum";
     static final String OFFSET_OCTET_STREAM = "application/offset+octet-stream";
     static final String FILE_ID = "X-File-Id";
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final TusService tus;
 
@@ -94,10 +92,14 @@ public class TusController {
                 answer.header("Upload-Offset", String.valueOf(upload.offset()));
             }
             finishIfComplete(upload, answer);
+        } catch (IOException | RuntimeException e) {
+            // The client never learns this upload's URL from an error answer: keep nothing (460, 413, 400...).
+            tus.store().delete(upload);
+            throw e;
         } finally {
             upload.unlock();
         }
-        return answer.header("Upload-Expires", HTTP_DATE.format(upload.expiresAt())).build();
+        return answer.header("Upload-Expires", HttpDates.format(upload.expiresAt())).build();
     }
 
     /** The offset to resume at. */
@@ -108,7 +110,7 @@ public class TusController {
         ResponseEntity.BodyBuilder answer = ResponseEntity.ok()
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .header("Upload-Offset", String.valueOf(upload.offset()))
-                .header("Upload-Expires", HTTP_DATE.format(upload.expiresAt()));
+                .header("Upload-Expires", HttpDates.format(upload.expiresAt()));
         lengthHeaders(upload, answer);
         if (!upload.metadata.isEmpty()) {
             answer.header("Upload-Metadata", UploadMetadataHeader.format(upload.metadata));
@@ -150,7 +152,7 @@ public class TusController {
                 answer.header(FILE_ID, upload.fileId.value());
             }
             return answer.header("Upload-Offset", String.valueOf(upload.offset()))
-                    .header("Upload-Expires", HTTP_DATE.format(upload.expiresAt()))
+                    .header("Upload-Expires", HttpDates.format(upload.expiresAt()))
                     .build();
         } finally {
             upload.unlock();
@@ -201,7 +203,8 @@ public class TusController {
                 .sorted((a, b) -> b.createdAt.compareTo(a.createdAt))
                 .map(this::describe)
                 .toList();
-        return ApiResponse.ok(Map.of("uploads", uploads));
+        return ApiResponse.ok(Map.of("uploads", uploads,
+                "pagination", io.filestore.api.web.Pagination.whole(uploads.size())));
     }
 
     private Map<String, Object> describe(TusUpload upload) {

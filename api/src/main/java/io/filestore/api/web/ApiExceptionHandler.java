@@ -135,6 +135,9 @@ public class ApiExceptionHandler {
             ResponseEntity<ProblemDetail> answer = problem(HttpStatus.PRECONDITION_FAILED, e.getMessage(), request, null);
             answer.getBody().setProperty("currentVersion", conflict.currentVersion());
             answer.getBody().setProperty("currentChecksum", conflict.currentBlob().checksum());
+            if (conflict.currentRevision() >= 0) {
+                answer.getBody().setProperty("currentETag", "\"r" + conflict.currentRevision() + "\"");
+            }
             return answer;
         }
         if (e instanceof InvalidValueException invalid) {
@@ -199,10 +202,11 @@ public class ApiExceptionHandler {
         }
         if (e instanceof HttpRequestMethodNotSupportedException || e instanceof HttpMediaTypeNotSupportedException) {
             ErrorResponse error = (ErrorResponse) e;
-            return problem(error.getStatusCode(), e.getMessage(), request, null);
+            return withHeaders(problem(error.getStatusCode(), e.getMessage(), request, null), error.getHeaders());
         }
         if (e instanceof ErrorResponse error) {
-            return problem(error.getStatusCode(), error.getBody().getDetail(), request, null);
+            return withHeaders(problem(error.getStatusCode(), error.getBody().getDetail(), request, null),
+                    error.getHeaders());
         }
         if (e.getCause() instanceof RuntimeException cause && cause != e
                 && (cause instanceof InvalidValueException || cause instanceof UnknownFileException)) {
@@ -226,6 +230,17 @@ public class ApiExceptionHandler {
                     "the file's content is not readable from any storage node", request, e);
             default -> problem(HttpStatus.INTERNAL_SERVER_ERROR, "storage error", request, e);
         };
+    }
+
+    /** Keeps the header fields Spring's exception carries ({@code Allow} on 405, {@code Accept} on 415, ...). */
+    private static ResponseEntity<ProblemDetail> withHeaders(ResponseEntity<ProblemDetail> answer, HttpHeaders extra) {
+        if (extra == null || extra.isEmpty()) {
+            return answer;
+        }
+        HttpHeaders headers = new HttpHeaders();
+        headers.addAll(answer.getHeaders());
+        headers.addAll(extra);
+        return ResponseEntity.status(answer.getStatusCode()).headers(headers).body(answer.getBody());
     }
 
     public static ResponseEntity<ProblemDetail> problem(HttpStatusCode status, String detail, HttpServletRequest request,

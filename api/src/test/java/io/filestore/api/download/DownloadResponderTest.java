@@ -78,6 +78,24 @@ class DownloadResponderTest {
         assertThat(response.getHeader("Last-Modified")).isEqualTo(MODIFIED_DATE);
         assertThat(response.getHeader("Cache-Control")).isEqualTo("private, max-age=0, must-revalidate");
         assertThat(response.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(response.getHeader("Content-Security-Policy")).isEqualTo("sandbox");
+    }
+
+    private void assertProblem(int status) throws IOException {
+        assertThat(response.getContentType()).startsWith("application/problem+json");
+        assertThat(response.getContentLengthLong()).isEqualTo(response.getContentAsByteArray().length);
+        tools.jackson.databind.JsonNode body = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(response.getContentAsByteArray());
+        assertThat(body.get("status").asInt()).isEqualTo(status);
+        assertThat(body.get("type").asString()).isEqualTo("about:blank");
+        assertThat(body.get("success").asBoolean()).isFalse();
+        assertThat(body.get("detail").asString()).isEqualTo(body.get("error").asString());
+        assertThat(body.get("instance").asString()).isEqualTo(request.getRequestURI());
+    }
+
+    @Test
+    void quotesJsonStrings() {
+        assertThat(DownloadResponder.quote("a\"b\\c\u0001")).isEqualTo("\"a\\\"b\\\\c\\u0001\"");
     }
 
     private void assertFull200() {
@@ -349,8 +367,7 @@ class DownloadResponderTest {
             assertThat(response.getStatus()).isEqualTo(416);
             assertThat(response.getHeader("Content-Range")).isEqualTo("bytes */" + SIZE);
             assertValidators();
-            assertThat(response.getContentLengthLong()).isZero();
-            assertThat(response.getContentAsByteArray()).isEmpty();
+            assertProblem(416);
             assertThat(response.getHeader("Content-Disposition")).isNull();
         }
 
@@ -485,8 +502,7 @@ class DownloadResponderTest {
 
             assertThat(response.getStatus()).isEqualTo(412);
             assertValidators();
-            assertThat(response.getContentLengthLong()).isZero();
-            assertThat(response.getContentAsByteArray()).isEmpty();
+            assertProblem(412);
             assertThat(response.getHeader("Content-Disposition")).isNull();
         }
 

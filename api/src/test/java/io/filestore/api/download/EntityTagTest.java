@@ -49,4 +49,17 @@ class EntityTagTest {
         assertThat(EntityTag.isValidOpaqueTag("a b")).isFalse();
         assertThat(EntityTag.isValidOpaqueTag("caf\u00e9")).isFalse();
     }
+
+    @Test
+    void parsesAStrictListOnlyWhenEveryMemberIsATag() {
+        assertThat(EntityTag.parseListStrictly("\"a\", W/\"b\" ,, \"c,d\""))
+                .contains(java.util.List.of(new EntityTag("a", false), new EntityTag("b", true),
+                        new EntityTag("c,d", false)));
+        assertThat(EntityTag.parseListStrictly("\"xyzzy\"")).contains(java.util.List.of(new EntityTag("xyzzy", false)));
+        assertThat(EntityTag.parseListStrictly("xyzzy")).isEmpty();
+        assertThat(EntityTag.parseListStrictly("\"ok\", abc")).isEmpty();
+        assertThat(EntityTag.parseListStrictly("\"x\"y")).isEmpty();
+        assertThat(EntityTag.parseListStrictly("\"unterminated")).isEmpty();
+        assertThat(EntityTag.parseListStrictly("w/\"lower\"")).isEmpty();
+    }
 }

@@ -5,11 +5,18 @@ public class VersionConflictException extends RuntimeException {
 
     private final int currentVersion;
     private final BlobId currentBlob;
+    private final long currentRevision;
 
     public VersionConflictException(int currentVersion, BlobId currentBlob) {
+        this(currentVersion, currentBlob, -1);
+    }
+
+    /** @param currentRevision the aggregate sequence number of the file's last change, or -1 when unknown */
+    public VersionConflictException(int currentVersion, BlobId currentBlob, long currentRevision) {
         super("the file changed: current version is " + currentVersion);
         this.currentVersion = currentVersion;
         this.currentBlob = currentBlob;
+        this.currentRevision = currentRevision;
     }
 
     public int currentVersion() {
@@ -18,5 +25,10 @@ public class VersionConflictException extends RuntimeException {
 
     public BlobId currentBlob() {
         return currentBlob;
+    }
+
+    /** The aggregate sequence number of the file's last change, or -1 when unknown. */
+    public long currentRevision() {
+        return currentRevision;
     }
 }
