@@ -51,7 +51,7 @@ class CrashRecoveryIT {
     @BeforeAll
     void startApplication() {
         databaseUrl = TestServices.databaseUrl("crash_it");
-        indexPrefix = TestServices.env("FILESTORE_TEST_INDEX_PREFIX", "filestore-test") + "-crash";
+        indexPrefix = io.filestore.testsupport.TestServicesSource.services().indexPrefix() + "-crash";
         TestServices.recreateDatabase(databaseUrl);
         TestServices.deleteIndices(indexPrefix);
         pauses = java.nio.file.Paths.get("target", "it-crash-pauses").toAbsolutePath();

@@ -27,7 +27,7 @@ class LocalAccountsIT {
     @BeforeAll
     void startApplication() {
         String databaseUrl = TestServices.databaseUrl("local_accounts_it");
-        String indexPrefix = TestServices.env("FILESTORE_TEST_INDEX_PREFIX", "filestore-test") + "-local";
+        String indexPrefix = io.filestore.testsupport.TestServicesSource.services().indexPrefix() + "-local";
         TestServices.recreateDatabase(databaseUrl);
         TestServices.deleteIndices(indexPrefix);
         app = RunningApp.dedicated("local-accounts", Map.of(

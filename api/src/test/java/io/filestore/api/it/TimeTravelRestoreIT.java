@@ -38,7 +38,7 @@ class TimeTravelRestoreIT {
     @BeforeAll
     void startApplication() {
         databaseUrl = TestServices.databaseUrl("history_it");
-        indexPrefix = TestServices.env("FILESTORE_TEST_INDEX_PREFIX", "filestore-test") + "-history";
+        indexPrefix = io.filestore.testsupport.TestServicesSource.services().indexPrefix() + "-history";
         TestServices.recreateDatabase(databaseUrl);
         TestServices.deleteIndices(indexPrefix);
         app = RunningApp.dedicated("history", Map.of(

@@ -69,9 +69,9 @@ class HistoryProjectionTest {
 
     @BeforeEach
     void createSchema() throws SQLException {
-        String url = env("FILESTORE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/filestore_test");
-        String user = env("FILESTORE_TEST_DB_USER", "filestore");
-        String password = env("FILESTORE_TEST_DB_PASSWORD", "filestore");
+        String url = io.filestore.testsupport.TestServicesSource.services().jdbcUrl();
+        String user = io.filestore.testsupport.TestServicesSource.services().user();
+        String password = io.filestore.testsupport.TestServicesSource.services().password();
         try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }

@@ -31,10 +31,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
-import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
  * Events already in an event store with values PostgreSQL cannot hold as they are (U+0000 in text, an expiry a
@@ -56,18 +54,17 @@ class FileMetadataProjectionToleranceTest {
 
     @BeforeEach
     void createSchema() throws SQLException {
-        String url = env("FILESTORE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/filestore_test");
-        String user = env("FILESTORE_TEST_DB_USER", "filestore");
-        String password = env("FILESTORE_TEST_DB_PASSWORD", "filestore");
+        String url = io.filestore.testsupport.TestServicesSource.services().jdbcUrl();
+        String user = io.filestore.testsupport.TestServicesSource.services().user();
+        String password = io.filestore.testsupport.TestServicesSource.services().password();
         try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }
         dataSource = new SingleConnectionDataSource(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
                 user, password, true);
         try (Connection c = dataSource.getConnection()) {
-            ScriptUtils.executeSqlScript(c, new ClassPathResource("db/migration/V2__metadata_views.sql"));
-            ScriptUtils.executeSqlScript(c, new ClassPathResource("db/migration/V3__users_view.sql"));
-            ScriptUtils.executeSqlScript(c, new ClassPathResource("db/migration/V4__file_access_and_shares.sql"));
+            // every view migration: later ones alter these tables (share_view.download_count)
+            io.filestore.testsupport.TestServicesSource.migrate(c);
         }
         repository = new FileMetadataRepository(JdbcClient.create(dataSource));
         projection = new FileMetadataProjection(repository, new FileViewChanges());
@@ -110,8 +107,4 @@ class FileMetadataProjectionToleranceTest {
         assertThat(shares.expiryOf(file)).isEqualTo(ViewValues.MAX_INSTANT);
     }
 
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
-    }
 }
