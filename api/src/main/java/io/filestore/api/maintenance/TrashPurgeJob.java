@@ -27,7 +27,11 @@ public class TrashPurgeJob {
     private final QueryGateway queries;
     private final FilestoreProperties properties;
 
-    public TrashPurgeJob(CommandGateway commands, QueryGateway queries, FilestoreProperties properties) {
+    private final io.filestore.replay.restore.MaintenanceMode maintenance;
+
+    public TrashPurgeJob(CommandGateway commands, QueryGateway queries, FilestoreProperties properties,
+                         io.filestore.replay.restore.MaintenanceMode maintenance) {
+        this.maintenance = maintenance;
         this.commands = commands;
         this.queries = queries;
         this.properties = properties;
@@ -36,6 +40,11 @@ public class TrashPurgeJob {
     @Scheduled(initialDelayString = "${filestore.trash.purge-interval:1h}",
             fixedDelayString = "${filestore.trash.purge-interval:1h}")
     public void run() {
+        if (maintenance.active()) {
+            // a restore replaces the views this job reads (and holds their tables): purge after it, not during it
+            log.debug("trash purge skipped: a restore is running");
+            return;
+        }
         purgeExpired(Instant.now());
     }
 

@@ -197,6 +197,12 @@ public class SearchIndexManager implements SearchIndexAdministration {
         if (writeIndex != null) {
             return;
         }
+        // What the event store says is read before taking the lock, never under it: a restore holds the event
+        // store's tables locked and, in the same transaction, resets this projection, whose prepareReplay takes
+        // the lock; the background start reading the event store under the lock would wait for the restore while
+        // the restore waits for it.
+        String storeId = store.id();
+        boolean storeHasProcessedEvents = replay.headPosition() >= 0 && replay.processedAny();
         lock.lock();
         try {
             if (writeIndex != null) {
@@ -204,7 +210,6 @@ public class SearchIndexManager implements SearchIndexAdministration {
             }
             List<String> targets = new ArrayList<>(index.aliasTargets());
             Map<String, FileIndex.IndexMeta> all = new java.util.TreeMap<>(index.describe());
-            String storeId = store.id();
             boolean replayNeeded = false;
             if (targets.size() > 1) {
                 String newest = targets.get(targets.size() - 1);
@@ -231,7 +236,7 @@ public class SearchIndexManager implements SearchIndexAdministration {
                 }
             }
             if (targets.isEmpty()) {
-                boolean fillNeeded = replay.headPosition() >= 0 && replay.processedAny();
+                boolean fillNeeded = storeHasProcessedEvents;
                 String created = index.create(fillNeeded, true, storeId);
                 index.addAlias(created);
                 targets = List.of(created);
