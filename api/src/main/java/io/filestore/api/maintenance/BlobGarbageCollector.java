@@ -20,6 +20,7 @@ import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -27,7 +28,9 @@ import org.springframework.stereotype.Component;
  * Removes blobs that no version of any file references (after a purge, or content stored for an upload that was
  * then refused), once they have been idle for {@code filestore.blob-store.garbage-grace-period}. It runs only when
  * the metadata view has caught up with the event store, because that view is what says which blobs are referenced;
- * the blob store's conditional delete makes a concurrent upload of the same content safe. Each pass first removes
+ * the blob store's conditional delete makes a concurrent upload of the same content safe, and never on an event
+ * store that has no file at all (a new or wrongly configured database, or a lost one before its restore, would make every blob look
+ * unreferenced). Each pass first removes
  * leftovers of interrupted writes: upload temp files on the nodes and partial copies in the backups' {@code blobs/tmp}
  * not modified for {@code filestore.blob-store.temp-grace-period} (a write in progress keeps its file fresh); that
  * part runs even while the metadata view catches up. The first pass runs
@@ -47,10 +50,12 @@ public class BlobGarbageCollector {
     private final BlobStoreProperties properties;
     private final OperationGuard operations;
     private final BackupBlobs backupBlobs;
+    private final JdbcClient jdbc;
 
     public BlobGarbageCollector(BlobStore blobs, QueryGateway queries, EventProcessingConfiguration processing,
                                 BlobStoreProperties properties, OperationGuard operations,
-                                BackupSettings backupSettings) {
+                                BackupSettings backupSettings, JdbcClient jdbc) {
+        this.jdbc = jdbc;
         this.operations = operations;
         this.backupBlobs = new BackupBlobs(backupSettings.directory());
         this.blobs = blobs;
@@ -85,6 +90,11 @@ public class BlobGarbageCollector {
 
     private int collectWhileGuarded(Instant now) {
         cleanupLeftovers();
+        if (eventStoreEmpty()) {
+            // a new or wrongly configured database, or a disaster before its restore: every blob would look unused
+            log.info("blob garbage collection skipped: the event store is empty (it has no file)");
+            return -1;
+        }
         if (!metadataViewCaughtUp()) {
             log.info("blob garbage collection skipped: the metadata view is still catching up");
             return -1;
@@ -130,6 +140,12 @@ public class BlobGarbageCollector {
             }
         }
         return deleted;
+    }
+
+    /** No file was ever created in this event store (other events, like the administrator's account, may exist). */
+    private boolean eventStoreEmpty() {
+        return !jdbc.sql("SELECT EXISTS (SELECT 1 FROM domain_event_entry WHERE type = 'FileEntry')")
+                .query(Boolean.class).single();
     }
 
     private boolean metadataViewCaughtUp() {
