@@ -241,7 +241,11 @@ class CrashRecoveryIT {
         JsonNode digests = data(admin.get("/api/admin/projections/digest"));
 
         arm("rebuild.replay");
-        HttpResponse<String> started = admin.post("/api/admin/projections/metadata/rebuild");
+        // a blob collection pass (every 3 s here) may hold the guard for a moment: 409 until it is done
+        HttpResponse<String> started = awaitUntil(() -> {
+            HttpResponse<String> response = admin.post("/api/admin/projections/metadata/rebuild");
+            return response.statusCode() == 409 ? null : response;
+        }, "the rebuild to start");
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String rebuild = data(started).get("id").asString();
         awaitPause("rebuild.replay");
