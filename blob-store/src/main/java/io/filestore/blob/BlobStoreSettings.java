@@ -1,6 +1,7 @@
 package io.filestore.blob;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -15,9 +16,22 @@ import java.util.Set;
  * @param fsync                force file contents and directory entries to disk before a write counts as done
  * @param verifiedCacheEntries how many verified replicas (path, size, last-modified) {@code open} remembers so it
  *                             need not re-hash them; 0 disables the cache
+ * @param verifiedMaxAge       how long a verification in that cache is trusted; after it a replica is hashed again
+ *                             before it is served by {@link BlobStore#open(String)}
+ * @param healQueueCapacity    how many blobs may wait for a background heal; more are dropped (scrub finds them)
  */
 public record BlobStoreSettings(List<Path> nodes, int replicationFactor, long minFreeBytes, boolean fsync,
-                                int verifiedCacheEntries) {
+                                int verifiedCacheEntries, Duration verifiedMaxAge, int healQueueCapacity) {
+
+    public static final Duration DEFAULT_VERIFIED_MAX_AGE = Duration.ofMinutes(5);
+    public static final int DEFAULT_HEAL_QUEUE_CAPACITY = 1000;
+
+    /** With the default {@code verifiedMaxAge} and {@code healQueueCapacity}. */
+    public BlobStoreSettings(List<Path> nodes, int replicationFactor, long minFreeBytes, boolean fsync,
+                             int verifiedCacheEntries) {
+        this(nodes, replicationFactor, minFreeBytes, fsync, verifiedCacheEntries, DEFAULT_VERIFIED_MAX_AGE,
+                DEFAULT_HEAL_QUEUE_CAPACITY);
+    }
 
     public BlobStoreSettings {
         Objects.requireNonNull(nodes, "nodes");
@@ -40,6 +54,13 @@ public record BlobStoreSettings(List<Path> nodes, int replicationFactor, long mi
         }
         if (verifiedCacheEntries < 0) {
             throw new IllegalArgumentException("verifiedCacheEntries must be >= 0, was " + verifiedCacheEntries);
+        }
+        Objects.requireNonNull(verifiedMaxAge, "verifiedMaxAge");
+        if (verifiedMaxAge.isNegative()) {
+            throw new IllegalArgumentException("verifiedMaxAge must not be negative, was " + verifiedMaxAge);
+        }
+        if (healQueueCapacity < 1) {
+            throw new IllegalArgumentException("healQueueCapacity must be >= 1, was " + healQueueCapacity);
         }
     }
 }
