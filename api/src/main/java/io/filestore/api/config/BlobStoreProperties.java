@@ -20,7 +20,9 @@ public record BlobStoreProperties(
         @DefaultValue("64MB") DataSize minFreeSpace,
         @DefaultValue("1h") Duration garbageGracePeriod,
         @DefaultValue("6h") Duration garbageCollectionInterval,
-        @DefaultValue("10000") int verifiedCacheEntries) {
+        @DefaultValue("10000") int verifiedCacheEntries,
+        @DefaultValue("5m") Duration verifiedMaxAge,
+        @DefaultValue("1000") int healQueueCapacity) {
 
     public BlobStoreProperties {
         nodes = nodes == null ? List.of() : List.copyOf(nodes);

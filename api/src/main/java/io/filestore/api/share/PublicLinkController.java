@@ -8,7 +8,6 @@ import io.filestore.api.security.Accounts;
 import io.filestore.api.web.ApiExceptionHandler;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.blob.BlobStore;
-import io.filestore.blob.ReadableBlob;
 import io.filestore.command.api.Actor;
 import io.filestore.command.api.UserId;
 import io.filestore.query.metadata.api.FileView;
@@ -101,7 +100,8 @@ public class PublicLinkController {
             return refuse(HttpStatus.GONE, "this link's download limit is used up", request);
         }
         FileView file = resolved.file;
-        ReadableBlob blob = blobs.open(file.blobId().sha256());
+        DownloadTarget target = io.filestore.api.storage.BlobContentCheck.target(blobs, file.blobId().sha256(),
+                file.contentUpdatedAt(), file.mediaType().value(), file.name().value());
         HttpServletRequest asGet = !request.getMethod().equals("POST") ? request
                 : new jakarta.servlet.http.HttpServletRequestWrapper(request) {
                     @Override
@@ -109,8 +109,7 @@ public class PublicLinkController {
                         return "GET"; // a form post with the password downloads like a GET
                     }
                 };
-        downloads.respond(asGet, response, new DownloadTarget(blob.path(), blob.size(), file.blobId().sha256(),
-                file.contentUpdatedAt(), file.mediaType().value(), file.name().value()));
+        downloads.respond(asGet, response, target);
         return null;
     }
 

@@ -61,7 +61,13 @@ public class ApiExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> any(Exception e, HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> any(Exception e, HttpServletRequest request,
+                                      jakarta.servlet.http.HttpServletResponse response) {
+        if (response.isCommitted()) { // a body is under way (e.g. a download cut off): nothing may be appended
+            log.error("{} {} failed after the response was committed: {}", request.getMethod(),
+                    redacted(request.getRequestURI()), e.toString());
+            return null;
+        }
         return handle(e, request);
     }
 
@@ -211,8 +217,14 @@ public class ApiExceptionHandler {
                 yield ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
                         .header(HttpHeaders.RETRY_AFTER, "30").body(answer.getBody());
             }
+            case OFFLINE -> {
+                ResponseEntity<ProblemDetail> answer = problem(HttpStatus.SERVICE_UNAVAILABLE,
+                        "the file's content is only on storage nodes that are down now", request, e);
+                yield ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                        .header(HttpHeaders.RETRY_AFTER, "30").body(answer.getBody());
+            }
             case NOT_FOUND, CORRUPT -> problem(HttpStatus.INTERNAL_SERVER_ERROR,
-                    "the file's content is not readable from any storage node", request, e);
+                    "no intact copy of the file's content is left on any storage node", request, e);
             default -> problem(HttpStatus.INTERNAL_SERVER_ERROR, "storage error", request, e);
         };
     }

@@ -49,10 +49,13 @@ public class HealthController {
         long up = nodes.stream().filter(NodeStatus::up).count();
         checks.put("storage", Map.of("status", up == nodes.size() ? "up" : up > 0 ? "degraded" : "down",
                 "nodesUp", up, "nodes", nodes.size()));
+        io.filestore.blob.StorageHealth redundancy = blobs.health(); // blobs below R replicas or with none left
+        checks.put("redundancy", Map.of("status", redundancy.redundant() ? "up" : "degraded",
+                "underReplicatedBlobs", redundancy.underReplicated(), "unrecoverableBlobs", redundancy.unrecoverable()));
         String search = elasticsearch();
         checks.put("search", Map.of("status", search));
         boolean serving = database && up > 0 && bootstrap.done();
-        boolean healthy = serving && up == nodes.size() && search.equals("up");
+        boolean healthy = serving && up == nodes.size() && search.equals("up") && redundancy.redundant();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", !bootstrap.done() ? "starting" : healthy ? "healthy" : serving ? "degraded" : "unhealthy");
         body.put("timestamp", Instant.now());
