@@ -88,7 +88,11 @@ public final class BlobStore implements AutoCloseable {
     /** Opens the store, creating node directories (and their blobs, tmp and quarantine directories) if missing. */
     public BlobStore(BlobStoreSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.nodes = settings.nodes().stream().map(Node::new).toList();
+        List<Node> configured = new ArrayList<>();
+        for (int i = 0; i < settings.nodes().size(); i++) {
+            configured.add(new Node(settings.nodes().get(i), "node-" + (i + 1), settings.location(i)));
+        }
+        this.nodes = List.copyOf(configured);
         this.verifiedCache = new VerifiedCache(settings.verifiedCacheEntries(), settings.verifiedMaxAge());
         this.healer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(settings.healQueueCapacity()), runnable -> {
@@ -443,8 +447,91 @@ public final class BlobStore implements AutoCloseable {
     public List<NodeStatus> nodes() {
         return nodes.stream().map(node -> {
             boolean up = node.isUp();
-            return new NodeStatus(node.id, node.root, up, up ? node.usableBytes() : 0);
+            String state = !up ? "down" : node.isDraining() ? "draining" : node.isReadOnly() ? "read-only" : "up";
+            return new NodeStatus(node.id, node.root, up, up ? node.usableBytes() : 0, node.name, node.location,
+                    state, up ? node.root.toFile().getTotalSpace() : 0, node.errors.get());
         }).toList();
+    }
+
+    /**
+     * Blobs and their bytes on one node, counted by walking its {@code blobs} directory (as long as the listing of
+     * that node takes).
+     *
+     * @throws BlobStoreException NOT_FOUND when no node has that name
+     */
+    public NodeUsage usage(String name) {
+        Node node = node(name);
+        long count = 0;
+        long bytes = 0;
+        try (Stream<String> ids = BlobListing.of(List.of(node))) {
+            Iterator<String> iterator = ids.iterator();
+            while (iterator.hasNext()) {
+                Optional<BasicFileAttributes> attributes = attributes(node.blobPath(iterator.next()));
+                if (attributes.isPresent()) {
+                    count++;
+                    bytes += attributes.get().size();
+                }
+            }
+        }
+        return new NodeUsage(count, bytes);
+    }
+
+    /**
+     * Sets an administrator's state on a node: {@code readOnly} (it is read but takes no new replicas, for a full or
+     * failing disk) and {@code draining} (the same, and {@link #drain} copies its blobs to the other nodes). Both
+     * are marker files in the node directory, so they survive restarts.
+     *
+     * @throws BlobStoreException NOT_FOUND when no node has that name, OFFLINE when the node is down, IO
+     */
+    public NodeStatus setState(String name, boolean readOnly, boolean draining) {
+        Node node = node(name);
+        if (!node.isUp()) {
+            throw new BlobStoreException(Reason.OFFLINE, "node " + name + " is down");
+        }
+        try {
+            node.mark(Node.READ_ONLY, readOnly);
+            node.mark(Node.DRAINING, draining);
+        } catch (IOException e) {
+            throw new BlobStoreException(Reason.IO, "cannot set the state of node " + name + ": " + e, e);
+        }
+        log.info("Node {} ({}) is now {}", name, node.root, draining ? "draining" : readOnly ? "read-only" : "up");
+        return nodes().get(nodes.indexOf(node));
+    }
+
+    /**
+     * Copies every blob of a draining node to other nodes until each has R intact replicas outside it (verified
+     * copies; nothing is deleted). Idempotent: run it again after a restart and it finds the copies made.
+     *
+     * @return the blobs examined and the blobs still without R replicas elsewhere (0 means the node can be removed)
+     */
+    public DrainResult drain(String name) {
+        Node node = node(name);
+        if (!node.isDraining()) {
+            throw new BlobStoreException(Reason.INVALID_STATE, "node " + name + " is not draining");
+        }
+        long blobs = 0;
+        long copied = 0;
+        long remaining = 0;
+        try (Stream<String> ids = BlobListing.of(List.of(node))) {
+            Iterator<String> iterator = ids.iterator();
+            while (iterator.hasNext()) {
+                String id = iterator.next();
+                blobs++;
+                Check check = check(id);
+                copied += check.result().addedReplicas();
+                if (check.effectiveReplicas() < settings.replicationFactor()) {
+                    remaining++;
+                }
+            }
+        }
+        log.info("Drain of node {}: {} blobs, {} replicas copied, {} still without {} replicas elsewhere", name,
+                blobs, copied, remaining, settings.replicationFactor());
+        return new DrainResult(name, blobs, copied, remaining);
+    }
+
+    private Node node(String name) {
+        return nodes.stream().filter(n -> n.name.equals(name)).findFirst()
+                .orElseThrow(() -> new BlobStoreException(Reason.NOT_FOUND, "no storage node " + name));
     }
 
     /**
@@ -488,8 +575,10 @@ public final class BlobStore implements AutoCloseable {
     private Node stagingNode() {
         Node best = null;
         long bestUsable = settings.minFreeBytes();
+        boolean anyWritable = false;
         for (Node node : nodes) {
-            if (node.isUp()) {
+            if (node.isWritable()) {
+                anyWritable = true;
                 long usable = node.usableBytes();
                 if (usable > bestUsable) {
                     best = node;
@@ -497,9 +586,12 @@ public final class BlobStore implements AutoCloseable {
                 }
             }
         }
+        if (best == null && anyWritable) {
+            throw new BlobStoreException(Reason.INSUFFICIENT_STORAGE,
+                    "every writable node has less than " + settings.minFreeBytes() + " bytes free");
+        }
         if (best == null) {
-            throw new BlobStoreException(Reason.UNAVAILABLE,
-                    "no node is up with more than " + settings.minFreeBytes() + " bytes free");
+            throw new BlobStoreException(Reason.UNAVAILABLE, "no node is up and writable");
         }
         return best;
     }
@@ -522,12 +614,13 @@ public final class BlobStore implements AutoCloseable {
         boolean tmpMoved = false;
         Path source = tmp;
         IOException lastFailure = null;
-        for (Node node : Node.rendezvousOrder(nodes, id)) {
+        boolean full = false;
+        for (Node node : Node.placementOrder(nodes, id)) {
             if (placed == replicationFactor) {
                 break;
             }
-            if (!node.isUp()) {
-                log.debug("Node {} is down, skipped for blob {}", node, id);
+            if (!node.isWritable()) {
+                log.debug("Node {} is down, read-only or draining, skipped for blob {}", node, id);
                 continue;
             }
             Path target = node.blobPath(id);
@@ -540,6 +633,7 @@ public final class BlobStore implements AutoCloseable {
                 }
                 if (!hasRoomFor(node, size)) {
                     log.debug("Node {} is full, skipped for blob {}", node, id);
+                    full = true;
                     continue;
                 }
                 if (!tmpMoved) {
@@ -557,8 +651,14 @@ public final class BlobStore implements AutoCloseable {
                 placed++;
             } catch (IOException e) {
                 lastFailure = e;
+                node.errors.incrementAndGet();
                 log.warn("Cannot write a replica of blob {} to node {}: {}", id, node, e.toString());
             }
+        }
+        if (placed == 0 && full && lastFailure == null) {
+            throw new BlobStoreException(Reason.INSUFFICIENT_STORAGE,
+                    "no node has room for blob " + id + " (" + size + " bytes) and " + settings.minFreeBytes()
+                            + " bytes to spare");
         }
         if (placed == 0) {
             throw new BlobStoreException(Reason.UNAVAILABLE,
@@ -631,20 +731,22 @@ public final class BlobStore implements AutoCloseable {
         }
     }
 
-    record Check(RepairResult result, int readErrors, boolean nodeDown, long bytesRead) {
+    /** @param effectiveReplicas intact replicas on nodes that are not draining */
+    record Check(RepairResult result, int readErrors, boolean nodeDown, long bytesRead, int effectiveReplicas) {
     }
 
     /** Verifies every replica of a blob and adds replicas until it is on R nodes. */
     Check check(String id) {
         Check check = checkReplicas(id);
         RepairResult result = check.result();
-        tracker.record(id, result.replicas(), settings.replicationFactor(),
+        int counted = result.replicas() == 0 ? 0 : Math.max(1, check.effectiveReplicas());
+        tracker.record(id, counted, settings.replicationFactor(),
                 result.replicas() == 0 && result.quarantinedReplicas() == 0 && check.nodeDown());
         return check;
     }
 
     private Check checkReplicas(String id) {
-        List<Node> order = Node.rendezvousOrder(nodes, id);
+        List<Node> order = Node.placementOrder(nodes, id);
         Set<Node> intact = new HashSet<>();
         Path intactPath = null;
         long size = -1;
@@ -675,12 +777,13 @@ public final class BlobStore implements AutoCloseable {
                 // deleted meanwhile
             } catch (IOException e) {
                 readErrors++;
+                node.errors.incrementAndGet();
                 log.warn("Cannot read replica {}: {}", path, e.toString());
             }
         }
         int verified = intact.size();
         if (verified == 0) {
-            return new Check(new RepairResult(id, 0, corrupt, 0, 0), readErrors, nodeDown, bytesRead);
+            return new Check(new RepairResult(id, 0, corrupt, 0, 0), readErrors, nodeDown, bytesRead, 0);
         }
         int added = 0;
         int placed = 0;
@@ -688,11 +791,11 @@ public final class BlobStore implements AutoCloseable {
             if (placed == settings.replicationFactor()) {
                 break;
             }
-            if (intact.contains(node)) {
+            if (intact.contains(node) && !node.isDraining()) {
                 placed++;
                 continue;
             }
-            if (!node.isUp() || !hasRoomFor(node, size)) {
+            if (intact.contains(node) || !node.isWritable() || !hasRoomFor(node, size)) {
                 continue;
             }
             try {
@@ -701,6 +804,7 @@ public final class BlobStore implements AutoCloseable {
                 added++;
                 log.info("Added a replica of blob {} on node {}", id, node);
             } catch (IOException e) {
+                node.errors.incrementAndGet();
                 log.warn("Cannot add a replica of blob {} on node {}: {}", id, node, e.toString());
             }
         }
@@ -709,7 +813,8 @@ public final class BlobStore implements AutoCloseable {
             log.warn("Blob {} has {} of {} replicas: not enough nodes are up with room", id, replicas,
                     settings.replicationFactor());
         }
-        return new Check(new RepairResult(id, verified, corrupt, added, replicas), readErrors, nodeDown, bytesRead);
+        return new Check(new RepairResult(id, verified, corrupt, added, replicas), readErrors, nodeDown, bytesRead,
+                placed);
     }
 
     /** Hashes a replica; an intact one is remembered, a corrupt one quarantined. */
@@ -733,6 +838,7 @@ public final class BlobStore implements AutoCloseable {
      */
     private void quarantine(Node node, Path path, BasicFileAttributes examined, String why) {
         verifiedCache.forget(path);
+        node.errors.incrementAndGet();
         try {
             BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class);
             if (!sameFile(examined, now)) {

@@ -20,6 +20,10 @@ public final class BlobStoreException extends RuntimeException {
         OFFLINE,
         /** Reading the input or a file failed. */
         IO,
+        /** Every node that could take the write is below its minimum free space. */
+        INSUFFICIENT_STORAGE,
+        /** The operation does not fit the state of its target (e.g. draining a node that is not draining). */
+        INVALID_STATE,
         /** The id is not 64 lowercase hex characters. */
         INVALID_ID
     }

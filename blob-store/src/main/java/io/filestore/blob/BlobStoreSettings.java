@@ -19,9 +19,22 @@ import java.util.Set;
  * @param verifiedMaxAge       how long a verification in that cache is trusted; after it a replica is hashed again
  *                             before it is served by {@link BlobStore#open(String)}
  * @param healQueueCapacity    how many blobs may wait for a background heal; more are dropped (scrub finds them)
+ * @param locations            the location (zone, site) of each node, in the order of {@code nodes}; empty means
+ *                             every node is in {@value #DEFAULT_LOCATION}. Replicas of a blob go to distinct
+ *                             locations when there are enough
  */
 public record BlobStoreSettings(List<Path> nodes, int replicationFactor, long minFreeBytes, boolean fsync,
-                                int verifiedCacheEntries, Duration verifiedMaxAge, int healQueueCapacity) {
+                                int verifiedCacheEntries, Duration verifiedMaxAge, int healQueueCapacity,
+                                List<String> locations) {
+
+    public static final String DEFAULT_LOCATION = "default";
+
+    /** Every node in the default location. */
+    public BlobStoreSettings(List<Path> nodes, int replicationFactor, long minFreeBytes, boolean fsync,
+                             int verifiedCacheEntries, Duration verifiedMaxAge, int healQueueCapacity) {
+        this(nodes, replicationFactor, minFreeBytes, fsync, verifiedCacheEntries, verifiedMaxAge, healQueueCapacity,
+                List.of());
+    }
 
     public static final Duration DEFAULT_VERIFIED_MAX_AGE = Duration.ofMinutes(5);
     public static final int DEFAULT_HEAL_QUEUE_CAPACITY = 1000;
@@ -62,5 +75,21 @@ public record BlobStoreSettings(List<Path> nodes, int replicationFactor, long mi
         if (healQueueCapacity < 1) {
             throw new IllegalArgumentException("healQueueCapacity must be >= 1, was " + healQueueCapacity);
         }
+        locations = List.copyOf(Objects.requireNonNull(locations, "locations"));
+        if (!locations.isEmpty() && locations.size() != nodes.size()) {
+            throw new IllegalArgumentException("give one location per node (" + nodes.size() + " nodes), or none; got "
+                    + locations.size());
+        }
+        for (String location : locations) {
+            if (location == null || !location.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException("a location is 1 to 64 letters, digits, '.', '_' or '-', got '"
+                        + location + "'");
+            }
+        }
+    }
+
+    /** The location of the node at {@code index} in {@link #nodes()}. */
+    public String location(int index) {
+        return locations.isEmpty() ? DEFAULT_LOCATION : locations.get(index);
     }
 }

@@ -197,13 +197,13 @@ class BlobStoreTest {
         }
 
         @Test
-        void isUnavailableWhenEveryNodeIsFull() {
+        void isInsufficientStorageWhenEveryNodeIsFull() {
             BlobStore full = new BlobStore(new BlobStoreSettings(nodes, 2, Long.MAX_VALUE, false, 10));
             TestData.EndlessStream endless = new TestData.EndlessStream();
 
             assertThatThrownBy(() -> full.put(endless, MAX, null))
                     .isInstanceOfSatisfying(BlobStoreException.class,
-                            e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE));
+                            e -> assertThat(e.reason()).isEqualTo(Reason.INSUFFICIENT_STORAGE));
             assertThat(endless.bytesRead).isZero();
             assertNothingStored();
         }

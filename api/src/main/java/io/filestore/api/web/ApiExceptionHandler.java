@@ -217,6 +217,9 @@ public class ApiExceptionHandler {
                 yield ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
                         .header(HttpHeaders.RETRY_AFTER, "30").body(answer.getBody());
             }
+            case INSUFFICIENT_STORAGE -> problem(HttpStatus.INSUFFICIENT_STORAGE,
+                    "no storage node has room for the content", request, null);
+            case INVALID_STATE -> problem(HttpStatus.CONFLICT, e.getMessage(), request, null);
             case OFFLINE -> {
                 ResponseEntity<ProblemDetail> answer = problem(HttpStatus.SERVICE_UNAVAILABLE,
                         "the file's content is only on storage nodes that are down now", request, e);

@@ -42,7 +42,8 @@ class StorageHealingIT {
                 "FILESTORE_BLOB_STORE_VERIFIED_MAX_AGE", "0s",
                 "FILESTORE_BLOB_STORE_SCRUB_INITIAL_DELAY", "1h",
                 "FILESTORE_BLOB_STORE_SCRUB_RATE", "0B",
-                "FILESTORE_DOWNLOAD_SENDFILE", "true"));
+                "FILESTORE_DOWNLOAD_SENDFILE", "true",
+                "FILESTORE_BLOB_STORE_LOCATIONS", "us-east-1,us-west-1,eu-west-1"));
         user = new Api(app, "storage-user");
     }
 
@@ -220,6 +221,62 @@ class StorageHealingIT {
             return last != null && !last.isNull() && Instant.parse(last.get("finishedAt").asString()).isAfter(before)
                     && !status.get("running").asBoolean();
         })).as("scrub finished").isTrue();
+    }
+
+    @Test
+    void aDrainedNodeCanBeRemovedWithEveryFileStillDownloadable() throws Exception {
+        List<String> files = new ArrayList<>();
+        List<byte[]> contents = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            byte[] bytes = content(10_000 + i, 500 + i);
+            contents.add(bytes);
+            files.add(user.upload("drain-" + i + ".bin", bytes));
+        }
+        JsonNode nodes = adminGet("/api/admin/storage/nodes");
+        assertThat(nodes).hasSize(3);
+        assertThat(nodes.get(1).get("id").asString()).isEqualTo("node-2");
+        assertThat(nodes.get(1).get("kind").asString()).isEqualTo("directory");
+        assertThat(nodes.get(1).get("location").asString()).isEqualTo("us-west-1");
+        assertThat(nodes.get(1).get("path").asString()).isEqualTo(nodes().get(1).toString());
+        assertThat(nodes.get(1).get("capacityBytes").asLong()).isPositive();
+        long onNode = nodes.get(1).get("blobCount").asLong();
+        assertThat(onNode).isPositive();
+
+        HttpResponse<String> drain = HTTP.send(admin("/api/admin/storage/nodes/node-2/drain")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(drain.statusCode()).as(drain.body()).isEqualTo(202);
+        assertThat(eventually(() -> {
+            JsonNode node = adminGet("/api/admin/storage/nodes").get(1);
+            return node.get("state").asString().equals("draining") && !node.get("draining").asBoolean()
+                    && node.get("lastDrain") != null && node.get("lastDrain").get("remaining").asLong() == 0;
+        })).as("drained").isTrue();
+        byte[] fresh = content(5000, 999);
+        user.upload("after-drain.bin", fresh);
+        assertThat(replicas(Api.sha256(fresh))).noneMatch(path -> path.startsWith(nodes().get(1)));
+
+        deleteTree(nodes().get(1)); // the node is removed
+        for (int i = 0; i < files.size(); i++) {
+            assertThat(download(files.get(i))).as("file %d", i).isEqualTo(contents.get(i));
+            assertThat(replicas(Api.sha256(contents.get(i)))).hasSize(2);
+        }
+
+        for (String dir : List.of("blobs", "tmp", "quarantine")) { // an empty disk takes its place again
+            Files.createDirectories(nodes().get(1).resolve(dir));
+        }
+        assertThat(adminGet("/api/admin/storage/nodes").get(1).get("state").asString()).isEqualTo("up");
+    }
+
+    static JsonNode adminGet(String path) {
+        try {
+            HttpResponse<String> response = HTTP.send(admin(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            return Api.JSON.readTree(response.body()).get("data");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static JsonNode scrubStatus() {
