@@ -102,8 +102,10 @@ public class StorageAdminController {
     }
 
     private void requireNode(String id) {
-        if (blobs.nodes().stream().noneMatch(node -> node.name().equals(id))) {
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no storage node " + id);
+        NodeStatus node = blobs.nodes().stream().filter(n -> n.name().equals(id)).findFirst()
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no storage node " + id));
+        if (!node.up()) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "storage node " + id + " is down");
         }
     }
 
