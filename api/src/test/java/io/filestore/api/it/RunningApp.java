@@ -190,6 +190,9 @@ final class RunningApp {
         environment.put("FILESTORE_TRASH_PURGE_INTERVAL", "2s");
         environment.put("FILESTORE_BLOB_STORE_GARBAGE_GRACE_PERIOD", "15s");
         environment.put("FILESTORE_BLOB_STORE_GARBAGE_COLLECTION_INTERVAL", "3s");
+        // test applications share one database but not their storage nodes: a scheduled scrub would take the other
+        // applications' blobs for lost ones. Tests of the scrub start it themselves or enable it.
+        environment.put("FILESTORE_BLOB_STORE_SCRUB_ENABLED", "false");
         // The tests act as a trusted gateway for most users (X-User-Id), and log in for real where they test that.
         environment.put("FILESTORE_SECURITY_TRUSTED_HEADER", "X-User-Id");
         environment.put("FILESTORE_SECURITY_ADMIN_USER", ADMIN);

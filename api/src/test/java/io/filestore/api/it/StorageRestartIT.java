@@ -47,6 +47,7 @@ class StorageRestartIT {
     @Test
     void aScrubKilledInTheMiddleResumesAfterTheRestart() throws Exception {
         RunningApp app = RunningApp.launch("scrub-restart", "256m", Map.of(
+                "FILESTORE_BLOB_STORE_SCRUB_ENABLED", "true",
                 "FILESTORE_BLOB_STORE_SCRUB_INITIAL_DELAY", "2s",
                 "FILESTORE_BLOB_STORE_SCRUB_RATE", "200KB",
                 "FILESTORE_BLOB_STORE_SCRUB_BATCH_SIZE", "1"));
