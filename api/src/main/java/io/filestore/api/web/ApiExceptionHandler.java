@@ -61,11 +61,9 @@ public class ApiExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> any(Exception e, HttpServletRequest request,
-                                      jakarta.servlet.http.HttpServletResponse response) {
-        if (response.isCommitted()) { // a body is under way (e.g. a download cut off): nothing may be appended
-            log.error("{} {} failed after the response was committed: {}", request.getMethod(),
-                    redacted(request.getRequestURI()), e.toString());
+    ResponseEntity<ProblemDetail> any(Exception e, HttpServletRequest request) {
+        if (e instanceof io.filestore.api.download.CorruptContentException) { // a download cut off: append nothing
+            log.error("{} {} was cut off: {}", request.getMethod(), redacted(request.getRequestURI()), e.getMessage());
             return null;
         }
         return handle(e, request);
