@@ -21,7 +21,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
@@ -37,11 +43,27 @@ import org.slf4j.LoggerFactory;
  * order takes its place. Adding or removing a node therefore moves only the blobs whose home changes.
  *
  * <p>Writes stream through a digest into a temp file and are published with an atomic move, so a file at a final
- * path is always complete. Reads verify the content (or trust a bounded cache of recently verified replicas) and
- * quarantine corrupt replicas. The class is thread-safe and takes no locks: concurrent writers of the same content
- * publish identical files atomically, whichever wins.
+ * path is always complete. Reads verify the content (before reading, or while the caller streams it, see
+ * {@link ReadCheck}) and quarantine corrupt replicas. A read that finds a replica missing or corrupt queues the blob
+ * for a background heal (one thread, a bounded queue) that re-creates the replicas from an intact copy. The class is
+ * thread-safe: concurrent writers of the same content publish identical files atomically, whichever wins.
+ * {@link #close()} stops the healer.
  */
-public final class BlobStore {
+public final class BlobStore implements AutoCloseable {
+
+    /** How a read is checked against the blob's SHA-256. */
+    public enum ReadCheck {
+        /**
+         * The replica is hashed before it is returned, unless the verified cache holds a verification younger than
+         * {@link BlobStoreSettings#verifiedMaxAge()} for the same size, modification time and inode.
+         */
+        BEFORE_READ,
+        /**
+         * The first existing replica is returned unhashed: the caller hashes the whole content as it streams it,
+         * withholds the last bytes until the digest matches and calls {@link #reportCorrupt} when it does not.
+         */
+        WHILE_STREAMING
+    }
 
     private static final Logger log = LoggerFactory.getLogger(BlobStore.class);
 
@@ -54,12 +76,30 @@ public final class BlobStore {
      * it anew. Striped: blobs of different stripes never wait for each other.
      */
     private final ReadWriteLock[] stripes = newStripes(256);
+    private final ThreadPoolExecutor healer;
+    private final Set<String> healPending = ConcurrentHashMap.newKeySet();
+    /** Replicas a streaming reader found corrupt: hashed before they are returned again. */
+    private final Set<Path> suspects = ConcurrentHashMap.newKeySet();
+    private final ReplicaTracker tracker = new ReplicaTracker(ReplicaTracker.DEFAULT_LIMIT);
+    private final AtomicLong healsDone = new AtomicLong();
+    private final AtomicLong healsDropped = new AtomicLong();
+    private final AtomicLong replicasHealed = new AtomicLong();
 
     /** Opens the store, creating node directories (and their blobs, tmp and quarantine directories) if missing. */
     public BlobStore(BlobStoreSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.nodes = settings.nodes().stream().map(Node::new).toList();
-        this.verifiedCache = new VerifiedCache(settings.verifiedCacheEntries());
+        List<Node> configured = new ArrayList<>();
+        for (int i = 0; i < settings.nodes().size(); i++) {
+            configured.add(new Node(settings.nodes().get(i), "node-" + (i + 1), settings.location(i)));
+        }
+        this.nodes = List.copyOf(configured);
+        this.verifiedCache = new VerifiedCache(settings.verifiedCacheEntries(), settings.verifiedMaxAge());
+        this.healer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(settings.healQueueCapacity()), runnable -> {
+                    Thread thread = new Thread(runnable, "blob-heal");
+                    thread.setDaemon(true);
+                    return thread;
+                });
         for (Node node : nodes) {
             try {
                 node.initialize();
@@ -110,10 +150,22 @@ public final class BlobStore {
      * Finds an intact replica: in rendezvous order, skipping (and quarantining) corrupt ones.
      *
      * @throws BlobStoreException INVALID_ID, NOT_FOUND (no replica exists), CORRUPT (every replica was corrupt) or
-     *                            UNAVAILABLE (not on any node that is up, and a node is down)
+     *                            OFFLINE (not on any node that is up, and a node is down)
      */
     public ReadableBlob open(String sha256) {
+        return open(sha256, ReadCheck.BEFORE_READ);
+    }
+
+    /**
+     * Finds a replica to read, checked as {@code check} says. A replica found missing or corrupt on the way queues the
+     * blob for a background heal.
+     *
+     * @throws BlobStoreException INVALID_ID, NOT_FOUND (no replica exists), CORRUPT (every replica was corrupt) or
+     *                            OFFLINE (not on any node that is up, and a node is down)
+     */
+    public ReadableBlob open(String sha256, ReadCheck check) {
         String id = BlobIds.require(sha256);
+        Objects.requireNonNull(check, "check");
         int corrupt = 0;
         int readErrors = 0;
         boolean nodeDown = false;
@@ -125,7 +177,13 @@ public final class BlobStore {
                 continue;
             }
             try {
-                if (verifiedCache.isVerified(path, attributes.get()) || verify(node, id, path, attributes.get())) {
+                boolean streamed = check == ReadCheck.WHILE_STREAMING && attributes.get().isRegularFile()
+                        && !suspects.contains(path);
+                if (streamed || verifiedCache.isVerified(path, attributes.get())
+                        || verify(node, id, path, attributes.get())) {
+                    if (corrupt > 0 || readErrors > 0 || replicaCount(id) < settings.replicationFactor()) {
+                        heal(id);
+                    }
                     return new ReadableBlob(id, attributes.get().size(), path);
                 }
                 corrupt++;
@@ -136,7 +194,98 @@ public final class BlobStore {
                 log.warn("Cannot read replica {}: {}", path, e.toString());
             }
         }
+        if (corrupt > 0 || (!nodeDown && readErrors == 0)) {
+            tracker.record(id, 0, settings.replicationFactor(), false);
+        }
         throw missing(id, corrupt, readErrors, nodeDown);
+    }
+
+    /**
+     * Reports that a replica returned by {@link #open(String, ReadCheck)} did not hash to its id while it was streamed:
+     * it is not returned unhashed again, and a background heal quarantines it and re-creates it from an intact copy.
+     */
+    public void reportCorrupt(ReadableBlob blob, String actualSha256) {
+        Objects.requireNonNull(blob, "blob");
+        log.error("Replica {} streamed with SHA-256 {} instead of {}", blob.path(), actualSha256, blob.sha256());
+        verifiedCache.forget(blob.path());
+        suspects.add(blob.path());
+        heal(blob.sha256());
+    }
+
+    /**
+     * Queues a background check of every replica of the blob that quarantines corrupt ones and adds replicas until it
+     * is on R nodes. A blob already queued is not queued twice; when the queue is full the request is dropped (and
+     * counted): the next read or scrub finds the blob again.
+     */
+    public void heal(String sha256) {
+        String id = BlobIds.require(sha256);
+        if (!healPending.add(id)) {
+            return;
+        }
+        try {
+            healer.execute(() -> {
+                try {
+                    Check check = check(id);
+                    replicasHealed.addAndGet(check.result().addedReplicas());
+                    healsDone.incrementAndGet();
+                } catch (RuntimeException e) {
+                    log.warn("Healing blob {} failed: {}", id, e.toString());
+                } finally {
+                    healPending.remove(id);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            healPending.remove(id);
+            healsDropped.incrementAndGet();
+            log.warn("Heal queue full ({} blobs) or closed: blob {} is left to the next read or scrub",
+                    settings.healQueueCapacity(), id);
+        }
+    }
+
+    /** Blobs known (since start, or from the last scrub) to have fewer than R intact replicas, and heal counters. */
+    public StorageHealth health() {
+        return new StorageHealth(tracker.underReplicatedCount(), tracker.unrecoverableCount(),
+                tracker.unrecoverable(100), healPending.size(), healsDone.get(), replicasHealed.get(),
+                healsDropped.get());
+    }
+
+    /** Seeds what {@link #health()} reports with the findings of a scrub run before a restart. */
+    public void rememberFindings(List<String> underReplicated, List<String> unrecoverable) {
+        underReplicated.forEach(id -> tracker.record(BlobIds.require(id), 1, 2, false));
+        unrecoverable.forEach(id -> tracker.record(BlobIds.require(id), 0, 1, false));
+    }
+
+    /** Stops the background healer; queued heals are abandoned (the next read or scrub finds them again). */
+    @Override
+    public void close() {
+        healer.shutdownNow();
+        try {
+            healer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits (for tests and orderly shutdown) until no heal is queued or running, at most {@code timeout}. */
+    public boolean awaitHealed(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!healPending.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    private int replicaCount(String id) {
+        int count = 0;
+        for (Node node : nodes) {
+            if (Files.isRegularFile(node.blobPath(id))) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Whether any node holds a replica of the blob (not verified). */
@@ -157,6 +306,7 @@ public final class BlobStore {
         for (Node node : nodes) {
             Path path = node.blobPath(id);
             verifiedCache.forget(path);
+            suspects.remove(path);
             try {
                 Files.deleteIfExists(path);
             } catch (IOException e) {
@@ -167,6 +317,7 @@ public final class BlobStore {
                 log.warn("Node {} is down; a replica of {} it may hold is not deleted", node, id);
             }
         }
+        tracker.forget(id);
         if (failure != null) {
             throw new BlobStoreException(Reason.IO, "could not delete every replica of " + id, failure);
         }
@@ -274,7 +425,7 @@ public final class BlobStore {
     /**
      * {@link #scrub()} for one blob.
      *
-     * @throws BlobStoreException INVALID_ID, NOT_FOUND, CORRUPT (no intact replica left), UNAVAILABLE or IO as for
+     * @throws BlobStoreException INVALID_ID, NOT_FOUND, CORRUPT (no intact replica left), OFFLINE or IO as for
      *                            {@link #open}
      */
     public RepairResult repair(String sha256) {
@@ -287,12 +438,100 @@ public final class BlobStore {
         return result;
     }
 
+    /** How many intact replicas each blob should have. */
+    public int replicationFactor() {
+        return settings.replicationFactor();
+    }
+
     /** The nodes in configuration order. */
     public List<NodeStatus> nodes() {
         return nodes.stream().map(node -> {
             boolean up = node.isUp();
-            return new NodeStatus(node.id, node.root, up, up ? node.usableBytes() : 0);
+            String state = !up ? "down" : node.isDraining() ? "draining" : node.isReadOnly() ? "read-only" : "up";
+            return new NodeStatus(node.id, node.root, up, up ? node.usableBytes() : 0, node.name, node.location,
+                    state, up ? node.root.toFile().getTotalSpace() : 0, node.errors.get());
         }).toList();
+    }
+
+    /**
+     * Blobs and their bytes on one node, counted by walking its {@code blobs} directory (as long as the listing of
+     * that node takes).
+     *
+     * @throws BlobStoreException NOT_FOUND when no node has that name
+     */
+    public NodeUsage usage(String name) {
+        Node node = node(name);
+        long count = 0;
+        long bytes = 0;
+        try (Stream<String> ids = BlobListing.of(List.of(node))) {
+            Iterator<String> iterator = ids.iterator();
+            while (iterator.hasNext()) {
+                Optional<BasicFileAttributes> attributes = attributes(node.blobPath(iterator.next()));
+                if (attributes.isPresent()) {
+                    count++;
+                    bytes += attributes.get().size();
+                }
+            }
+        }
+        return new NodeUsage(count, bytes);
+    }
+
+    /**
+     * Sets an administrator's state on a node: {@code readOnly} (it is read but takes no new replicas, for a full or
+     * failing disk) and {@code draining} (the same, and {@link #drain} copies its blobs to the other nodes). Both
+     * are marker files in the node directory, so they survive restarts.
+     *
+     * @throws BlobStoreException NOT_FOUND when no node has that name, OFFLINE when the node is down, IO
+     */
+    public NodeStatus setState(String name, boolean readOnly, boolean draining) {
+        Node node = node(name);
+        if (!node.isUp()) {
+            throw new BlobStoreException(Reason.OFFLINE, "node " + name + " is down");
+        }
+        try {
+            node.mark(Node.READ_ONLY, readOnly);
+            node.mark(Node.DRAINING, draining);
+        } catch (IOException e) {
+            throw new BlobStoreException(Reason.IO, "cannot set the state of node " + name + ": " + e, e);
+        }
+        log.info("Node {} ({}) is now {}", name, node.root, draining ? "draining" : readOnly ? "read-only" : "up");
+        return nodes().get(nodes.indexOf(node));
+    }
+
+    /**
+     * Copies every blob of a draining node to other nodes until each has R intact replicas outside it (verified
+     * copies; nothing is deleted). Idempotent: run it again after a restart and it finds the copies made.
+     *
+     * @return the blobs examined and the blobs still without R replicas elsewhere (0 means the node can be removed)
+     */
+    public DrainResult drain(String name) {
+        Node node = node(name);
+        if (!node.isDraining()) {
+            throw new BlobStoreException(Reason.INVALID_STATE, "node " + name + " is not draining");
+        }
+        long blobs = 0;
+        long copied = 0;
+        long remaining = 0;
+        try (Stream<String> ids = BlobListing.of(List.of(node))) {
+            Iterator<String> iterator = ids.iterator();
+            while (iterator.hasNext()) {
+                String id = iterator.next();
+                blobs++;
+                Check check = check(id);
+                copied += check.result().addedReplicas();
+                if (check.effectiveReplicas() < settings.replicationFactor()) {
+                    remaining++;
+                }
+            }
+        }
+        log.info("Drain of node {}: {} blobs, {} replicas copied, {} still without {} replicas elsewhere", name,
+                blobs, copied, remaining, settings.replicationFactor());
+        return new DrainResult(name, blobs, copied, remaining);
+    }
+
+    private Node node(String name) {
+        return nodes.stream().filter(n -> n.name.equals(name)).findFirst()
+                .orElseThrow(() -> new BlobStoreException(Reason.NOT_FOUND, "no storage node " + name));
     }
 
     /**
@@ -336,8 +575,10 @@ public final class BlobStore {
     private Node stagingNode() {
         Node best = null;
         long bestUsable = settings.minFreeBytes();
+        boolean anyWritable = false;
         for (Node node : nodes) {
-            if (node.isUp()) {
+            if (node.isWritable()) {
+                anyWritable = true;
                 long usable = node.usableBytes();
                 if (usable > bestUsable) {
                     best = node;
@@ -345,9 +586,12 @@ public final class BlobStore {
                 }
             }
         }
+        if (best == null && anyWritable) {
+            throw new BlobStoreException(Reason.INSUFFICIENT_STORAGE,
+                    "every writable node has less than " + settings.minFreeBytes() + " bytes free");
+        }
         if (best == null) {
-            throw new BlobStoreException(Reason.UNAVAILABLE,
-                    "no node is up with more than " + settings.minFreeBytes() + " bytes free");
+            throw new BlobStoreException(Reason.UNAVAILABLE, "no node is up and writable");
         }
         return best;
     }
@@ -370,12 +614,13 @@ public final class BlobStore {
         boolean tmpMoved = false;
         Path source = tmp;
         IOException lastFailure = null;
-        for (Node node : Node.rendezvousOrder(nodes, id)) {
+        boolean full = false;
+        for (Node node : Node.placementOrder(nodes, id)) {
             if (placed == replicationFactor) {
                 break;
             }
-            if (!node.isUp()) {
-                log.debug("Node {} is down, skipped for blob {}", node, id);
+            if (!node.isWritable()) {
+                log.debug("Node {} is down, read-only or draining, skipped for blob {}", node, id);
                 continue;
             }
             Path target = node.blobPath(id);
@@ -388,6 +633,7 @@ public final class BlobStore {
                 }
                 if (!hasRoomFor(node, size)) {
                     log.debug("Node {} is full, skipped for blob {}", node, id);
+                    full = true;
                     continue;
                 }
                 if (!tmpMoved) {
@@ -405,8 +651,14 @@ public final class BlobStore {
                 placed++;
             } catch (IOException e) {
                 lastFailure = e;
+                node.errors.incrementAndGet();
                 log.warn("Cannot write a replica of blob {} to node {}: {}", id, node, e.toString());
             }
+        }
+        if (placed == 0 && full && lastFailure == null) {
+            throw new BlobStoreException(Reason.INSUFFICIENT_STORAGE,
+                    "no node has room for blob " + id + " (" + size + " bytes) and " + settings.minFreeBytes()
+                            + " bytes to spare");
         }
         if (placed == 0) {
             throw new BlobStoreException(Reason.UNAVAILABLE,
@@ -479,17 +731,28 @@ public final class BlobStore {
         }
     }
 
-    private record Check(RepairResult result, int readErrors, boolean nodeDown) {
+    /** @param effectiveReplicas intact replicas on nodes that are not draining */
+    record Check(RepairResult result, int readErrors, boolean nodeDown, long bytesRead, int effectiveReplicas) {
     }
 
     /** Verifies every replica of a blob and adds replicas until it is on R nodes. */
-    private Check check(String id) {
-        List<Node> order = Node.rendezvousOrder(nodes, id);
+    Check check(String id) {
+        Check check = checkReplicas(id);
+        RepairResult result = check.result();
+        int counted = result.replicas() == 0 ? 0 : Math.max(1, check.effectiveReplicas());
+        tracker.record(id, counted, settings.replicationFactor(),
+                result.replicas() == 0 && result.quarantinedReplicas() == 0 && check.nodeDown());
+        return check;
+    }
+
+    private Check checkReplicas(String id) {
+        List<Node> order = Node.placementOrder(nodes, id);
         Set<Node> intact = new HashSet<>();
         Path intactPath = null;
         long size = -1;
         int corrupt = 0;
         int readErrors = 0;
+        long bytesRead = 0;
         boolean nodeDown = false;
         for (Node node : order) {
             Path path = node.blobPath(id);
@@ -498,6 +761,8 @@ public final class BlobStore {
                 nodeDown |= !node.isReadable();
                 continue;
             }
+            bytesRead += attributes.get().size();
+            suspects.remove(path);
             try {
                 if (verify(node, id, path, attributes.get())) {
                     intact.add(node);
@@ -512,12 +777,13 @@ public final class BlobStore {
                 // deleted meanwhile
             } catch (IOException e) {
                 readErrors++;
+                node.errors.incrementAndGet();
                 log.warn("Cannot read replica {}: {}", path, e.toString());
             }
         }
         int verified = intact.size();
         if (verified == 0) {
-            return new Check(new RepairResult(id, 0, corrupt, 0, 0), readErrors, nodeDown);
+            return new Check(new RepairResult(id, 0, corrupt, 0, 0), readErrors, nodeDown, bytesRead, 0);
         }
         int added = 0;
         int placed = 0;
@@ -525,11 +791,11 @@ public final class BlobStore {
             if (placed == settings.replicationFactor()) {
                 break;
             }
-            if (intact.contains(node)) {
+            if (intact.contains(node) && !node.isDraining()) {
                 placed++;
                 continue;
             }
-            if (!node.isUp() || !hasRoomFor(node, size)) {
+            if (intact.contains(node) || !node.isWritable() || !hasRoomFor(node, size)) {
                 continue;
             }
             try {
@@ -538,6 +804,7 @@ public final class BlobStore {
                 added++;
                 log.info("Added a replica of blob {} on node {}", id, node);
             } catch (IOException e) {
+                node.errors.incrementAndGet();
                 log.warn("Cannot add a replica of blob {} on node {}: {}", id, node, e.toString());
             }
         }
@@ -546,7 +813,8 @@ public final class BlobStore {
             log.warn("Blob {} has {} of {} replicas: not enough nodes are up with room", id, replicas,
                     settings.replicationFactor());
         }
-        return new Check(new RepairResult(id, verified, corrupt, added, replicas), readErrors, nodeDown);
+        return new Check(new RepairResult(id, verified, corrupt, added, replicas), readErrors, nodeDown, bytesRead,
+                placed);
     }
 
     /** Hashes a replica; an intact one is remembered, a corrupt one quarantined. */
@@ -570,6 +838,7 @@ public final class BlobStore {
      */
     private void quarantine(Node node, Path path, BasicFileAttributes examined, String why) {
         verifiedCache.forget(path);
+        node.errors.incrementAndGet();
         try {
             BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class);
             if (!sameFile(examined, now)) {
@@ -603,7 +872,7 @@ public final class BlobStore {
             return new BlobStoreException(Reason.IO, "no replica of blob " + id + " could be read");
         }
         if (nodeDown) {
-            return new BlobStoreException(Reason.UNAVAILABLE,
+            return new BlobStoreException(Reason.OFFLINE,
                     "blob " + id + " is on none of the nodes that are up, and a node is down");
         }
         return new BlobStoreException(Reason.NOT_FOUND, "no blob " + id);

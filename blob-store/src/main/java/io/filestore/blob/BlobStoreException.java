@@ -14,10 +14,16 @@ public final class BlobStoreException extends RuntimeException {
         TOO_LARGE,
         /** The content does not match the digest the client supplied. */
         DIGEST_MISMATCH,
-        /** No node could take the write, or a node that may hold the blob is down. */
+        /** No node could take the write. */
         UNAVAILABLE,
+        /** A read found no intact replica on the nodes that are up, and a node that may hold one is down. */
+        OFFLINE,
         /** Reading the input or a file failed. */
         IO,
+        /** Every node that could take the write is below its minimum free space. */
+        INSUFFICIENT_STORAGE,
+        /** The operation does not fit the state of its target (e.g. draining a node that is not draining). */
+        INVALID_STATE,
         /** The id is not 64 lowercase hex characters. */
         INVALID_ID
     }

@@ -1,6 +1,7 @@
 package io.filestore.blob;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -15,9 +16,35 @@ import java.util.Set;
  * @param fsync                force file contents and directory entries to disk before a write counts as done
  * @param verifiedCacheEntries how many verified replicas (path, size, last-modified) {@code open} remembers so it
  *                             need not re-hash them; 0 disables the cache
+ * @param verifiedMaxAge       how long a verification in that cache is trusted; after it a replica is hashed again
+ *                             before it is served by {@link BlobStore#open(String)}
+ * @param healQueueCapacity    how many blobs may wait for a background heal; more are dropped (scrub finds them)
+ * @param locations            the location (zone, site) of each node, in the order of {@code nodes}; empty means
+ *                             every node is in {@value #DEFAULT_LOCATION}. Replicas of a blob go to distinct
+ *                             locations when there are enough
  */
 public record BlobStoreSettings(List<Path> nodes, int replicationFactor, long minFreeBytes, boolean fsync,
-                                int verifiedCacheEntries) {
+                                int verifiedCacheEntries, Duration verifiedMaxAge, int healQueueCapacity,
+                                List<String> locations) {
+
+    public static final String DEFAULT_LOCATION = "default";
+
+    /** Every node in the default location. */
+    public BlobStoreSettings(List<Path> nodes, int replicationFactor, long minFreeBytes, boolean fsync,
+                             int verifiedCacheEntries, Duration verifiedMaxAge, int healQueueCapacity) {
+        this(nodes, replicationFactor, minFreeBytes, fsync, verifiedCacheEntries, verifiedMaxAge, healQueueCapacity,
+                List.of());
+    }
+
+    public static final Duration DEFAULT_VERIFIED_MAX_AGE = Duration.ofMinutes(5);
+    public static final int DEFAULT_HEAL_QUEUE_CAPACITY = 1000;
+
+    /** With the default {@code verifiedMaxAge} and {@code healQueueCapacity}. */
+    public BlobStoreSettings(List<Path> nodes, int replicationFactor, long minFreeBytes, boolean fsync,
+                             int verifiedCacheEntries) {
+        this(nodes, replicationFactor, minFreeBytes, fsync, verifiedCacheEntries, DEFAULT_VERIFIED_MAX_AGE,
+                DEFAULT_HEAL_QUEUE_CAPACITY);
+    }
 
     public BlobStoreSettings {
         Objects.requireNonNull(nodes, "nodes");
@@ -41,5 +68,28 @@ public record BlobStoreSettings(List<Path> nodes, int replicationFactor, long mi
         if (verifiedCacheEntries < 0) {
             throw new IllegalArgumentException("verifiedCacheEntries must be >= 0, was " + verifiedCacheEntries);
         }
+        Objects.requireNonNull(verifiedMaxAge, "verifiedMaxAge");
+        if (verifiedMaxAge.isNegative()) {
+            throw new IllegalArgumentException("verifiedMaxAge must not be negative, was " + verifiedMaxAge);
+        }
+        if (healQueueCapacity < 1) {
+            throw new IllegalArgumentException("healQueueCapacity must be >= 1, was " + healQueueCapacity);
+        }
+        locations = List.copyOf(Objects.requireNonNull(locations, "locations"));
+        if (!locations.isEmpty() && locations.size() != nodes.size()) {
+            throw new IllegalArgumentException("give one location per node (" + nodes.size() + " nodes), or none; got "
+                    + locations.size());
+        }
+        for (String location : locations) {
+            if (location == null || !location.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException("a location is 1 to 64 letters, digits, '.', '_' or '-', got '"
+                        + location + "'");
+            }
+        }
+    }
+
+    /** The location of the node at {@code index} in {@link #nodes()}. */
+    public String location(int index) {
+        return locations.isEmpty() ? DEFAULT_LOCATION : locations.get(index);
     }
 }

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One node directory:
@@ -16,9 +19,11 @@ import java.util.List;
  * &lt;node&gt;/blobs/ab/cd/&lt;sha256&gt;   replicas, fanned out by the first two byte-pairs of the id
  * &lt;node&gt;/tmp/                     files being written (moved atomically into blobs/ when complete)
  * &lt;node&gt;/quarantine/              replicas found corrupt
+ * &lt;node&gt;/READ_ONLY, &lt;node&gt;/DRAINING   markers of the state an administrator set (they travel with the disk)
  * </pre>
  * A node is up when its directory and its {@code blobs} directory exist and are writable. A missing {@code blobs}
  * directory means down (an unmounted disk shows an empty mount point), so it is only created at construction.
+ * A read-only or draining node is read but takes no new replicas.
  */
 final class Node {
 
@@ -27,10 +32,20 @@ final class Node {
     final Path blobs;
     final Path tmp;
     final Path quarantine;
+    /** Short name for administrators: {@code node-<position in the configuration, from 1>}. */
+    final String name;
+    final String location;
+    final AtomicLong errors = new AtomicLong();
     /** 64 bits of SHA-256(id): the node's part of the rendezvous weight. */
     private final long idHash;
 
     Node(Path root) {
+        this(root, "node", BlobStoreSettings.DEFAULT_LOCATION);
+    }
+
+    Node(Path root, String name, String location) {
+        this.name = name;
+        this.location = location;
         this.root = root.toAbsolutePath().normalize();
         this.id = this.root.toString();
         this.blobs = this.root.resolve("blobs");
@@ -52,6 +67,35 @@ final class Node {
 
     boolean isUp() {
         return Files.isDirectory(root) && Files.isDirectory(blobs) && Files.isWritable(blobs);
+    }
+
+    /** Up, and neither read-only nor draining: it may take new replicas. */
+    boolean isWritable() {
+        return isUp() && !isReadOnly() && !isDraining();
+    }
+
+    boolean isReadOnly() {
+        return Files.exists(root.resolve(READ_ONLY));
+    }
+
+    boolean isDraining() {
+        return Files.exists(root.resolve(DRAINING));
+    }
+
+    static final String READ_ONLY = "READ_ONLY";
+    static final String DRAINING = "DRAINING";
+
+    /** Sets or clears a state marker (written durably: it must survive a crash). */
+    void mark(String marker, boolean on) throws IOException {
+        Path file = root.resolve(marker);
+        if (on) {
+            if (!Files.exists(file)) {
+                Files.writeString(file, "set by an administrator\n");
+                fsyncDirectory(root);
+            }
+        } else if (Files.deleteIfExists(file)) {
+            fsyncDirectory(root);
+        }
     }
 
     /** The blobs directory exists, so a replica that is not there does not exist on this node. */
@@ -76,6 +120,23 @@ final class Node {
     long weight(String sha256) {
         long blobKey = Long.parseUnsignedLong(sha256.substring(0, 16), 16);
         return mix(idHash ^ blobKey);
+    }
+
+    /**
+     * The order in which nodes take a blob's replicas: rendezvous order, except that the first node of every location
+     * comes before the second node of any location, so R replicas land in R distinct locations when there are R.
+     * With one location (the default) this is the plain rendezvous order.
+     */
+    static List<Node> placementOrder(List<Node> nodes, String sha256) {
+        List<Node> rendezvous = rendezvousOrder(nodes, sha256);
+        Set<String> seen = new LinkedHashSet<>();
+        List<Node> first = new ArrayList<>();
+        List<Node> rest = new ArrayList<>();
+        for (Node node : rendezvous) {
+            (seen.add(node.location) ? first : rest).add(node);
+        }
+        first.addAll(rest);
+        return first;
     }
 
     /** All nodes, highest rendezvous weight first: the first R up nodes are the blob's home. */

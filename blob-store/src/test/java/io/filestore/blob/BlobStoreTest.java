@@ -52,6 +52,11 @@ class BlobStoreTest {
         return store.put(new ByteArrayInputStream(content), MAX, null);
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void stopHealing() {
+        store.close(); // waits for a heal in progress, so the temp directory can be deleted
+    }
+
     byte[] read(ReadableBlob blob) throws IOException {
         return Files.readAllBytes(blob.path());
     }
@@ -192,13 +197,13 @@ class BlobStoreTest {
         }
 
         @Test
-        void isUnavailableWhenEveryNodeIsFull() {
+        void isInsufficientStorageWhenEveryNodeIsFull() {
             BlobStore full = new BlobStore(new BlobStoreSettings(nodes, 2, Long.MAX_VALUE, false, 10));
             TestData.EndlessStream endless = new TestData.EndlessStream();
 
             assertThatThrownBy(() -> full.put(endless, MAX, null))
                     .isInstanceOfSatisfying(BlobStoreException.class,
-                            e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE));
+                            e -> assertThat(e.reason()).isEqualTo(Reason.INSUFFICIENT_STORAGE));
             assertThat(endless.bytesRead).isZero();
             assertNothingStored();
         }
@@ -377,7 +382,7 @@ class BlobStoreTest {
         }
 
         @Test
-        void remembersOnlyALimitedNumberOfVerifiedReplicas() throws IOException {
+        void remembersOnlyALimitedNumberOfVerifiedReplicas() throws Exception {
             BlobStore smallCache = new BlobStore(new BlobStoreSettings(nodes, 2, 0, false, 1));
             byte[] content = randomBytes(20_000, 26);
             String id = smallCache.put(new ByteArrayInputStream(content), MAX, null).sha256();
@@ -392,7 +397,10 @@ class BlobStoreTest {
 
             assertThat(served.path()).isNotEqualTo(first);
             assertThat(read(served)).isEqualTo(content);
-            assertThat(first).doesNotExist();
+            assertThat(nodes.stream().mapToInt(node -> filesUnder(node.resolve("quarantine")).size()).sum())
+                    .isEqualTo(1);
+            assertThat(smallCache.awaitHealed(Duration.ofSeconds(10))).isTrue(); // the heal on read re-created it
+            assertThat(Files.readAllBytes(first)).isEqualTo(content);
         }
 
         @Test
@@ -417,7 +425,7 @@ class BlobStoreTest {
 
             assertThatThrownBy(() -> store.open(id))
                     .isInstanceOfSatisfying(BlobStoreException.class,
-                            e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE));
+                            e -> assertThat(e.reason()).isEqualTo(Reason.OFFLINE));
         }
 
         @Test

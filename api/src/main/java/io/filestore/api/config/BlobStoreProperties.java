@@ -22,10 +22,14 @@ public record BlobStoreProperties(
         @DefaultValue("6h") Duration garbageCollectionInterval,
         @DefaultValue("1m") Duration garbageCollectionInitialDelay,
         @DefaultValue("1h") Duration tempGracePeriod,
-        @DefaultValue("10000") int verifiedCacheEntries) {
+        @DefaultValue("10000") int verifiedCacheEntries,
+        @DefaultValue("5m") Duration verifiedMaxAge,
+        @DefaultValue("1000") int healQueueCapacity,
+        List<String> locations) {
 
     public BlobStoreProperties {
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
+        locations = locations == null ? List.of() : List.copyOf(locations);
     }
 
     public List<Path> resolveNodes(Path dataDir) {

@@ -21,6 +21,7 @@ public class StorageConfiguration {
         log.info("Data directory {}; blob store nodes {} with replication factor {}",
                 properties.dataDir(), nodes, blobs.replicationFactor());
         return new BlobStore(new BlobStoreSettings(nodes, blobs.replicationFactor(), blobs.minFreeSpace().toBytes(),
-                blobs.fsync(), blobs.verifiedCacheEntries()));
+                blobs.fsync(), blobs.verifiedCacheEntries(), blobs.verifiedMaxAge(), blobs.healQueueCapacity(),
+                blobs.locations()));
     }
 }

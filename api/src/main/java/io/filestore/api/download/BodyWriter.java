@@ -6,6 +6,9 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * Copies regions of one file to a response body through a fixed buffer, never holding more than that buffer.
@@ -34,6 +37,43 @@ final class BodyWriter {
                 if (source.read(target, position + sent + target.position()) < 0) {
                     throw new EOFException("file ended at byte " + (position + sent + target.position())
                             + ", expected " + (position + length));
+                }
+            }
+            write(buffer, chunk);
+            sent += chunk;
+        }
+    }
+
+    /**
+     * Sends the whole file ({@code length} bytes from position 0) while hashing it; the last buffer is written only
+     * once the SHA-256 of everything read equals {@code check.sha256()}.
+     *
+     * @throws CorruptContentException when it does not (after {@link ContentCheck#mismatch}); the last buffer is not
+     *                                 sent
+     */
+    void verifiedWhole(long length, ContentCheck check) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform provides SHA-256", e);
+        }
+        long sent = 0;
+        while (sent < length) {
+            int chunk = (int) Math.min(buffer.length, length - sent);
+            ByteBuffer target = ByteBuffer.wrap(buffer, 0, chunk);
+            while (target.hasRemaining()) {
+                if (source.read(target, sent + target.position()) < 0) {
+                    throw new EOFException("file ended at byte " + (sent + target.position()) + ", expected " + length);
+                }
+            }
+            digest.update(buffer, 0, chunk);
+            if (sent + chunk == length) {
+                String actual = HexFormat.of().formatHex(digest.digest());
+                if (!actual.equals(check.sha256())) {
+                    check.mismatch(actual);
+                    throw new CorruptContentException("the content read has SHA-256 " + actual + ", not "
+                            + check.sha256());
                 }
             }
             write(buffer, chunk);

@@ -39,6 +39,11 @@ import java.util.regex.Pattern;
  * through a buffer of the configured size. A client that goes away mid-body ends the response quietly (debug log).
  * A file that is missing or whose size differs from {@link DownloadTarget#size()} fails with an IOException before
  * any header is set, so the error handling can still answer properly.
+ *
+ * <p>A target with a {@link ContentCheck} is never served unchecked: a whole body is hashed as it streams (no
+ * sendfile) and aborted before its last buffer on a mismatch (the request gets the {@link #ABORT_ATTRIBUTE}, which
+ * makes the server close the connection; a {@link CorruptContentException} is thrown after the response is
+ * committed); ranges are served from the check's {@link ContentCheck#checkedFile() checked file}.
  */
 public final class DownloadResponder {
 
@@ -53,6 +58,9 @@ public final class DownloadResponder {
     static final String SENDFILE_END_ATTR = "org.apache.tomcat.sendfile.end";
 
     static final String FALLBACK_MEDIA_TYPE = "application/octet-stream";
+
+    /** Set on a request whose response must be cut off (its connection closed) rather than completed. */
+    public static final String ABORT_ATTRIBUTE = "io.filestore.download.abort";
 
     private static final Logger log = LoggerFactory.getLogger(DownloadResponder.class);
 
@@ -112,6 +120,9 @@ public final class DownloadResponder {
         }
 
         RangeParser.Result ranges = head ? new RangeParser.Ignored("HEAD") : requestedRanges(request, target);
+        if (ranges instanceof Satisfiable && target.check() != null) {
+            target = target.withFile(target.check().checkedFile()); // a range cannot be hashed as it streams
+        }
         try {
             if (ranges instanceof Unsatisfiable) {
                 writeValidators(response, target);
@@ -126,6 +137,14 @@ public final class DownloadResponder {
             }
         } catch (ClientDisconnectedException e) {
             log.debug("Download of {} ended early: {}", target.etag(), e.getCause().toString());
+        } catch (CorruptContentException e) {
+            request.setAttribute(ABORT_ATTRIBUTE, Boolean.TRUE);
+            try {
+                response.flushBuffer(); // committed, so nothing can be appended to the cut-off body
+            } catch (IOException ignored) {
+                // the client is gone already
+            }
+            throw e;
         }
     }
 
@@ -160,7 +179,8 @@ public final class DownloadResponder {
         long start = range == null ? 0 : range.first();
         long length = range == null ? target.size() : range.length();
         boolean withBody = !head && length > 0;
-        boolean sendfile = withBody && canSendfile(request, target, length);
+        boolean verified = withBody && range == null && target.check() != null;
+        boolean sendfile = withBody && !verified && canSendfile(request, target, length);
         if (sendfile) {
             checkFileSize(target, Files.size(target.file()));
         }
@@ -180,6 +200,8 @@ public final class DownloadResponder {
                 request.setAttribute(SENDFILE_FILENAME_ATTR, target.file().toAbsolutePath().toString());
                 request.setAttribute(SENDFILE_START_ATTR, start);
                 request.setAttribute(SENDFILE_END_ATTR, start + length);
+            } else if (channel != null && verified) {
+                new BodyWriter(channel, response.getOutputStream(), bufferSize).verifiedWhole(length, target.check());
             } else if (channel != null) {
                 new BodyWriter(channel, response.getOutputStream(), bufferSize).region(start, length);
             }

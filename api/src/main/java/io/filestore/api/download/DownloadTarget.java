@@ -14,9 +14,20 @@ import java.util.Objects;
  * @param mediaType    the Content-Type to send; {@code null}, blank or malformed falls back to
  *                     {@code application/octet-stream}
  * @param filename     the name the user agent should save the file under (any Unicode; sanitised when sent)
+ * @param check        how the bytes are checked against the content's hash while they are served, or null for not
  */
 public record DownloadTarget(Path file, long size, String etag, Instant lastModified, String mediaType,
-                             String filename) {
+                             String filename, ContentCheck check) {
+
+    /** A target whose bytes are served unchecked. */
+    public DownloadTarget(Path file, long size, String etag, Instant lastModified, String mediaType, String filename) {
+        this(file, size, etag, lastModified, mediaType, filename, null);
+    }
+
+    /** The same target served from another file (a checked copy of the same content). */
+    DownloadTarget withFile(Path other) {
+        return new DownloadTarget(other, size, etag, lastModified, mediaType, filename, check);
+    }
 
     public DownloadTarget {
         Objects.requireNonNull(file, "file");

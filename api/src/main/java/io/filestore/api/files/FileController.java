@@ -3,7 +3,6 @@ package io.filestore.api.files;
 import io.filestore.api.audit.AccessRecorder;
 import io.filestore.api.config.FilestoreProperties;
 import io.filestore.api.download.DownloadResponder;
-import io.filestore.api.download.DownloadTarget;
 import io.filestore.api.search.FileSearch;
 import io.filestore.api.search.SearchReadYourWrites;
 import io.filestore.api.web.ApiResponse;
@@ -12,7 +11,6 @@ import io.filestore.api.web.BadRequestException;
 import io.filestore.api.web.Caller;
 import io.filestore.api.web.QueryParameters;
 import io.filestore.blob.BlobStore;
-import io.filestore.blob.ReadableBlob;
 import io.filestore.command.api.AddFileVersionCommand;
 import io.filestore.command.api.BlobId;
 import io.filestore.command.api.DeleteFileCommand;
@@ -145,9 +143,8 @@ public class FileController {
             modified = old.uploadedAt();
             served = old.version();
         }
-        ReadableBlob blob = blobs.open(blobId.sha256());
-        downloads.respond(request, response, new DownloadTarget(blob.path(), blob.size(), blobId.sha256(), modified,
-                mediaType.value(), file.name().value()));
+        downloads.respond(request, response, io.filestore.api.storage.BlobContentCheck.target(blobs, blobId.sha256(),
+                modified, mediaType.value(), file.name().value()));
         if (request.getMethod().equals("GET") && (response.getStatus() == 200 || response.getStatus() == 206)) {
             accesses.downloaded(fileId, served, caller.userId(), response.getStatus() == 206);
         }

@@ -9,7 +9,6 @@ import io.filestore.api.security.GuessThrottle;
 import io.filestore.api.web.ApiExceptionHandler;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.blob.BlobStore;
-import io.filestore.blob.ReadableBlob;
 import io.filestore.command.api.Actor;
 import io.filestore.command.api.CountLinkDownloadCommand;
 import io.filestore.command.api.LinkDownloadLimitReachedException;
@@ -106,7 +105,8 @@ public class PublicLinkController {
             return usedUp(request);
         }
         FileView file = resolved.file;
-        ReadableBlob blob = blobs.open(file.blobId().sha256());
+        DownloadTarget target = io.filestore.api.storage.BlobContentCheck.target(blobs, file.blobId().sha256(),
+                file.contentUpdatedAt(), file.mediaType().value(), file.name().value());
         HttpServletRequest asGet = !request.getMethod().equals("POST") ? request
                 : new jakarta.servlet.http.HttpServletRequestWrapper(request) {
                     @Override
@@ -114,8 +114,6 @@ public class PublicLinkController {
                         return "GET"; // a form post with the password downloads like a GET
                     }
                 };
-        DownloadTarget target = new DownloadTarget(blob.path(), blob.size(), file.blobId().sha256(),
-                file.contentUpdatedAt(), file.mediaType().value(), file.name().value());
         if (link.maxDownloads() != null && downloads.sendsContent(asGet, target)) {
             try {
                 commands.sendAndWait(CountLinkDownloadCommand.of(link.shareId(), link.fileId(), link.maxDownloads()));

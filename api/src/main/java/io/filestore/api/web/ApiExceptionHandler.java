@@ -63,6 +63,10 @@ public class ApiExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> any(Exception e, HttpServletRequest request) {
+        if (e instanceof io.filestore.api.download.CorruptContentException) { // a download cut off: append nothing
+            log.error("{} {} was cut off: {}", request.getMethod(), redacted(request.getRequestURI()), e.getMessage());
+            return null;
+        }
         return handle(e, request);
     }
 
@@ -226,8 +230,17 @@ public class ApiExceptionHandler {
                 yield ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
                         .header(HttpHeaders.RETRY_AFTER, "30").body(answer.getBody());
             }
+            case INSUFFICIENT_STORAGE -> problem(HttpStatus.INSUFFICIENT_STORAGE,
+                    "no storage node has room for the content", request, null);
+            case INVALID_STATE -> problem(HttpStatus.CONFLICT, e.getMessage(), request, null);
+            case OFFLINE -> {
+                ResponseEntity<ProblemDetail> answer = problem(HttpStatus.SERVICE_UNAVAILABLE,
+                        "the file's content is only on storage nodes that are down now", request, e);
+                yield ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                        .header(HttpHeaders.RETRY_AFTER, "30").body(answer.getBody());
+            }
             case NOT_FOUND, CORRUPT -> problem(HttpStatus.INTERNAL_SERVER_ERROR,
-                    "the file's content is not readable from any storage node", request, e);
+                    "no intact copy of the file's content is left on any storage node", request, e);
             default -> problem(HttpStatus.INTERNAL_SERVER_ERROR, "storage error", request, e);
         };
     }

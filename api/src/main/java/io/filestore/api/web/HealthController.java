@@ -67,6 +67,9 @@ public class HealthController {
         long up = nodes.stream().filter(NodeStatus::up).count();
         checks.put("storage", Map.of("status", up == nodes.size() ? "up" : up > 0 ? "degraded" : "down",
                 "nodesUp", up, "nodes", nodes.size()));
+        io.filestore.blob.StorageHealth redundancy = blobs.health(); // blobs below R replicas or with none left
+        checks.put("redundancy", Map.of("status", redundancy.redundant() ? "up" : "degraded",
+                "underReplicatedBlobs", redundancy.underReplicated(), "unrecoverableBlobs", redundancy.unrecoverable()));
         String search = elasticsearch();
         checks.put("search", Map.of("status", search));
         List<String> incomplete = database ? incomplete() : List.of("the database is unreachable");
@@ -77,7 +80,7 @@ public class HealthController {
                 : Map.of("status", "degraded", "processors", parked));
         boolean serving = database && up > 0 && bootstrap.done();
         boolean healthy = serving && up == nodes.size() && search.equals("up") && incomplete.isEmpty()
-                && parked.isEmpty();
+                && parked.isEmpty() && redundancy.redundant();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", !bootstrap.done() ? "starting" : healthy ? "healthy" : serving ? "degraded" : "unhealthy");
         body.put("timestamp", Instant.now());

@@ -206,6 +206,10 @@ final class RunningApp {
         environment.put("FILESTORE_BLOB_STORE_GARBAGE_GRACE_PERIOD", "15s");
         environment.put("FILESTORE_BLOB_STORE_GARBAGE_COLLECTION_INTERVAL", "3s");
         environment.put("FILESTORE_BLOB_STORE_GARBAGE_COLLECTION_INITIAL_DELAY", "3s");
+
+        // test applications share one database but not their storage nodes: a scheduled scrub would take the other
+        // applications' blobs for lost ones. Tests of the scrub start it themselves or enable it.
+        environment.put("FILESTORE_BLOB_STORE_SCRUB_ENABLED", "false");
         // The tests act as a trusted gateway for most users (X-User-Id), and log in for real where they test that.
         environment.put("FILESTORE_SECURITY_TRUSTED_HEADER", "X-User-Id");
         // every test client is 127.0.0.1: the per-address budget would span the whole suite (GuessThrottleTest covers it)
