@@ -668,6 +668,8 @@ public final class BlobStore implements AutoCloseable {
             log.warn("Blob {} stored on {} of {} nodes; scrub or repair adds the missing replicas", id, placed,
                     replicationFactor);
         }
+        // what a read or scrub found missing before is there again (a restore copies lost blobs back this way)
+        tracker.record(id, placed, replicationFactor, false);
         return new PutResult(id, size, placed, existed);
     }
 

@@ -63,7 +63,10 @@ class BackupRestoreIT {
         app = RunningApp.dedicated("restore", Map.of(
                 "FILESTORE_DB_URL", databaseUrl,
                 "FILESTORE_ELASTICSEARCH_INDEX_PREFIX", indexPrefix,
-                "FILESTORE_SNAPSHOT_THRESHOLD", "10"));
+                "FILESTORE_SNAPSHOT_THRESHOLD", "10",
+                // trashed files stay in the trash for the whole test: the answers before and after a restore are
+                // compared, and a purge by retention between them is a difference
+                "FILESTORE_TRASH_RETENTION", "1h"));
         admin = new Api(app, RunningApp.ADMIN);
     }
 

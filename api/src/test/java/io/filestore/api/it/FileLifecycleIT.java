@@ -482,9 +482,15 @@ class FileLifecycleIT {
 
             assertThat(health.statusCode()).isEqualTo(200);
             JsonNode body = json(health);
-            assertThat(body.get("status").asString()).isEqualTo("healthy");
-            assertThat(body.get("checks").get("database").get("status").asString()).isEqualTo("up");
-            assertThat(body.get("checks").get("search").get("status").asString()).isEqualTo("up");
+            // The test applications share one database but not their storage nodes: a scrub of this application (the
+            // authorization matrix starts one) finds the blobs other test applications stored on their own nodes
+            // without an intact copy here, and redundancy stays degraded. Every other check must be up, and the
+            // status follows them.
+            boolean redundant = body.get("checks").get("redundancy").get("status").asString().equals("up");
+            assertThat(body.get("status").asString()).isEqualTo(redundant ? "healthy" : "degraded");
+            for (String check : java.util.List.of("database", "storage", "search", "consistency", "deadLetters")) {
+                assertThat(body.get("checks").get(check).get("status").asString()).as(check).isEqualTo("up");
+            }
             assertThat(body.get("checks").get("storage").get("nodesUp").asInt()).isEqualTo(3);
             assertThat(alice.get("/actuator/health").statusCode()).isEqualTo(200);
         }

@@ -215,7 +215,7 @@ class SharingIT {
         awaitDownloadsRemaining(url, 0);
         assertThat(publicGet(url + "/download").statusCode()).isEqualTo(410);
         JsonNode listed = null;
-        for (JsonNode share : data(owner.get("/api/files/" + id + "/shares"))) {
+        for (JsonNode share : data(owner.get("/api/files/" + id + "/shares")).get("shares")) {
             if (share.get("shareId").asString().equals(shareId)) {
                 listed = share;
             }

@@ -38,7 +38,15 @@ class StorageHealingIT {
 
     @BeforeAll
     static void start() throws Exception {
+        // its own database and index: the scrub walks every blob the database references, and the other test
+        // applications' blobs are not on this application's nodes
+        String database = TestServices.databaseUrl("storage");
+        TestServices.recreateDatabase(database);
+        String indexPrefix = io.filestore.testsupport.TestServicesSource.services().indexPrefix() + "-storage";
+        TestServices.deleteIndices(indexPrefix);
         app = RunningApp.launch("storage", "256m", Map.of(
+                "FILESTORE_DB_URL", database,
+                "FILESTORE_ELASTICSEARCH_INDEX_PREFIX", indexPrefix,
                 "FILESTORE_BLOB_STORE_VERIFIED_MAX_AGE", "0s",
                 "FILESTORE_BLOB_STORE_SCRUB_INITIAL_DELAY", "1h",
                 "FILESTORE_BLOB_STORE_SCRUB_RATE", "0B",

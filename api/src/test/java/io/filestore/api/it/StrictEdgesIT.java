@@ -342,7 +342,7 @@ class StrictEdgesIT {
 
             JsonNode share = null;
             for (int i = 0; i < 200 && share == null; i++) {
-                for (JsonNode s : data(owner.get("/api/files/" + id + "/shares"))) {
+                for (JsonNode s : data(owner.get("/api/files/" + id + "/shares")).get("shares")) {
                     if (s.get("shareId").asString().equals(shareId)) {
                         share = s;
                     }
