@@ -155,6 +155,22 @@ class HealingTest {
     }
 
     @Test
+    void aLostBlobPutBackIsNoLongerReportedUnrecoverable() throws Exception {
+        byte[] content = randomBytes(30_000, 8);
+        String id = put(content);
+        for (int holder : holders(nodes, id)) {
+            java.nio.file.Files.delete(replicaPath(nodes.get(holder), id));
+        }
+        assertThatThrownBy(() -> store.open(id)).isInstanceOf(BlobStoreException.class);
+        assertThat(store.health().unrecoverable()).isEqualTo(1);
+
+        put(content); // as a restore copies a lost blob back from the backup
+
+        assertThat(store.health().unrecoverable()).isZero();
+        assertThat(store.health().redundant()).isTrue();
+    }
+
+    @Test
     void aBlobOnlyOnDownNodesIsOfflineNotLost() throws Exception {
         String id = put(randomBytes(30_000, 7));
         for (int holder : holders(nodes, id)) {
