@@ -53,8 +53,24 @@ public record EntityTag(String opaque, boolean weak) {
      * part of the tag, as the grammar allows.
      */
     static List<EntityTag> parseList(String fieldValue) {
+        return scan(fieldValue, false);
+    }
+
+    /**
+     * The entity-tags of a {@code #entity-tag} list when every member is one (empty members, as the list syntax
+     * allows, are skipped); empty when any member is not an entity-tag, so that a caller can refuse the field
+     * instead of letting a typo match nothing.
+     */
+    public static Optional<List<EntityTag>> parseListStrictly(String fieldValue) {
+        return Optional.ofNullable(scan(fieldValue, true));
+    }
+
+    /**
+     * Scans a {@code #entity-tag} list. A member that is not an entity-tag makes a {@code strict} scan answer null;
+     * otherwise it is skipped (an unterminated quote ends the list).
+     */
+    private static List<EntityTag> scan(String s, boolean strict) {
         List<EntityTag> tags = new ArrayList<>();
-        String s = fieldValue;
         int n = s.length();
         int i = 0;
         while (i < n) {
@@ -68,66 +84,32 @@ public record EntityTag(String opaque, boolean weak) {
             if (quote < n && s.charAt(quote) == '"') {
                 int close = s.indexOf('"', quote + 1);
                 if (close < 0) {
-                    break;
+                    return strict ? null : tags;
                 }
                 String opaque = s.substring(quote + 1, close);
                 i = close + 1;
                 while (i < n && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
                     i++;
                 }
-                if (i == n || s.charAt(i) == ',') {
-                    if (allEtagc(opaque)) {
-                        tags.add(new EntityTag(opaque, weak));
-                    }
+                boolean endsMember = i == n || s.charAt(i) == ',';
+                if (endsMember && allEtagc(opaque)) {
+                    tags.add(new EntityTag(opaque, weak));
                     continue;
                 }
+                if (strict) {
+                    return null;
+                }
+                if (endsMember) {
+                    continue;
+                }
+            } else if (strict) {
+                return null;
             }
             // Not an entity-tag: skip this member up to the next comma.
             int comma = s.indexOf(',', i);
             i = comma < 0 ? n : comma + 1;
         }
         return tags;
-    }
-
-    /**
-     * The entity-tags of a {@code #entity-tag} list when every member is one (empty members, as the list syntax
-     * allows, are skipped); empty when any member is not an entity-tag, so that a caller can refuse the field
-     * instead of letting a typo match nothing.
-     */
-    public static Optional<List<EntityTag>> parseListStrictly(String fieldValue) {
-        List<EntityTag> tags = new ArrayList<>();
-        String s = fieldValue;
-        int n = s.length();
-        int i = 0;
-        while (i < n) {
-            char c = s.charAt(i);
-            if (c == ',' || c == ' ' || c == '\t') {
-                i++;
-                continue;
-            }
-            boolean weak = s.startsWith("W/", i);
-            int quote = weak ? i + 2 : i;
-            if (quote >= n || s.charAt(quote) != '"') {
-                return Optional.empty();
-            }
-            int close = s.indexOf('"', quote + 1);
-            if (close < 0) {
-                return Optional.empty();
-            }
-            String opaque = s.substring(quote + 1, close);
-            if (!allEtagc(opaque)) {
-                return Optional.empty();
-            }
-            i = close + 1;
-            while (i < n && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
-                i++;
-            }
-            if (i < n && s.charAt(i) != ',') {
-                return Optional.empty();
-            }
-            tags.add(new EntityTag(opaque, weak));
-        }
-        return Optional.of(tags);
     }
 
     private static boolean allEtagc(String s) {
