@@ -4,6 +4,8 @@
 
 FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /src
+# Node.js bundles the web interface during the build (api/src/main/webui, esbuild).
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 COPY . .
 # The cache mount keeps ~/.m2 between builds (BuildKit, the default builder of current Docker).
 RUN --mount=type=cache,target=/root/.m2 \

@@ -24,6 +24,7 @@ fs_app_build() {
   fs_find_jdk
   fs_ensure_maven
   if fs_app_needs_build; then
+    fs_node_ensure
     fs_say "Building $FS_JAR (mvn -B -q -DskipTests package, JDK $FS_JAVA_MAJOR)"
     (cd "$FS_REPO" && JAVA_HOME="$FS_JAVA_HOME" PATH="$FS_JAVA_HOME/bin:$PATH" mvn -B -q -DskipTests package) \
       || fs_die "the build failed (see the Maven output above)"

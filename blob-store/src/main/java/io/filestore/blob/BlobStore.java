@@ -55,7 +55,9 @@ public final class BlobStore implements AutoCloseable {
     public enum ReadCheck {
         /**
          * The replica is hashed before it is returned, unless the verified cache holds a verification younger than
-         * {@link BlobStoreSettings#verifiedMaxAge()} for the same size, modification time and inode.
+         * {@link BlobStoreSettings#verifiedMaxAge()} for the same size, modification time and inode. An encrypted
+         * replica is not hashed first (unless it was reported corrupt): every segment a reader gets was authenticated
+         * by its AEAD tag, and a failing one ends the stream with an exception before any of its bytes.
          */
         BEFORE_READ,
         /**
@@ -68,7 +70,10 @@ public final class BlobStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BlobStore.class);
 
     private final BlobStoreSettings settings;
-    private final List<Node> nodes;
+    /** Encrypts new blobs (when enabled) and decrypts encrypted replicas; {@link BlobEncryption#none()} otherwise. */
+    private final BlobEncryption encryption;
+    /** Replaced as a whole when a node is added or removed at runtime (readers see one list or the other). */
+    private volatile List<Node> nodes;
     private final VerifiedCache verifiedCache;
     /**
      * Placement (which may reuse an existing blob) and garbage deletion of the same id exclude each other, so a
@@ -78,19 +83,31 @@ public final class BlobStore implements AutoCloseable {
     private final ReadWriteLock[] stripes = newStripes(256);
     private final ThreadPoolExecutor healer;
     private final Set<String> healPending = ConcurrentHashMap.newKeySet();
-    /** Replicas a streaming reader found corrupt: hashed before they are returned again. */
-    private final Set<Path> suspects = ConcurrentHashMap.newKeySet();
+    /** Replicas (their {@link Replica#key()}) a streaming reader found corrupt: hashed before they are returned again. */
+    private final Set<String> suspects = ConcurrentHashMap.newKeySet();
     private final ReplicaTracker tracker = new ReplicaTracker(ReplicaTracker.DEFAULT_LIMIT);
     private final AtomicLong healsDone = new AtomicLong();
     private final AtomicLong healsDropped = new AtomicLong();
     private final AtomicLong replicasHealed = new AtomicLong();
 
-    /** Opens the store, creating node directories (and their blobs, tmp and quarantine directories) if missing. */
+    /**
+     * Opens a store without encryption (plaintext writes; encrypted replicas cannot be read), creating node
+     * directories (and their blobs, tmp and quarantine directories) if missing.
+     */
     public BlobStore(BlobStoreSettings settings) {
+        this(settings, BlobEncryption.none());
+    }
+
+    /** Opens the store with encryption at rest as {@code encryption} says (see {@link BlobEncryption#load}). */
+    public BlobStore(BlobStoreSettings settings, BlobEncryption encryption) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.encryption = Objects.requireNonNull(encryption, "encryption");
         List<Node> configured = new ArrayList<>();
         for (int i = 0; i < settings.nodes().size(); i++) {
-            configured.add(new Node(settings.nodes().get(i), "node-" + (i + 1), settings.location(i)));
+            configured.add(new DirectoryNode(settings.nodes().get(i), "node-" + (i + 1), settings.location(i)));
+        }
+        for (S3NodeSettings s3 : settings.s3Nodes()) {
+            configured.add(new S3Node(s3, "node-" + (configured.size() + 1)));
         }
         this.nodes = List.copyOf(configured);
         this.verifiedCache = new VerifiedCache(settings.verifiedCacheEntries(), settings.verifiedMaxAge());
@@ -105,6 +122,9 @@ public final class BlobStore implements AutoCloseable {
                 node.initialize();
             } catch (IOException e) {
                 log.warn("Node {} cannot be initialized and is down: {}", node, e.toString());
+            }
+            if (node instanceof DirectoryNode directory && directory.isWritable()) {
+                encryption.checkNode(directory.root); // a wrong master key stops here
             }
         }
     }
@@ -125,16 +145,19 @@ public final class BlobStore implements AutoCloseable {
         if (expectedSha256Hex != null) {
             BlobIds.require(expectedSha256Hex);
         }
-        Node staging = stagingNode();
         Path tmp = null;
         try {
-            tmp = staging.newTempFile("put-");
-            Sha256.Digested content = Sha256.receive(in, tmp, maxBytes, settings.fsync());
+            Staged staged = stage("put-");
+            tmp = staged.file();
+            // encrypted while it is staged: plaintext never reaches a node's disk
+            Sha256.Digested content = encryption.encryptsNewBlobs()
+                    ? encryption.receive(in, tmp, maxBytes, settings.fsync())
+                    : Sha256.receive(in, tmp, maxBytes, settings.fsync());
             if (expectedSha256Hex != null && !expectedSha256Hex.equals(content.sha256())) {
                 throw new BlobStoreException(Reason.DIGEST_MISMATCH, "the content's SHA-256 is " + content.sha256()
                         + ", the expected one " + expectedSha256Hex);
             }
-            return place(content.sha256(), content.size(), tmp);
+            return place(content.sha256(), content.size(), Files.size(tmp), tmp);
         } catch (Sha256.TooLargeException e) {
             throw new BlobStoreException(Reason.TOO_LARGE, "the content is larger than " + maxBytes + " bytes");
         } catch (IOException e) {
@@ -170,28 +193,47 @@ public final class BlobStore implements AutoCloseable {
         int readErrors = 0;
         boolean nodeDown = false;
         for (Node node : Node.rendezvousOrder(nodes, id)) {
-            Path path = node.blobPath(id);
-            Optional<BasicFileAttributes> attributes = attributes(path);
-            if (attributes.isEmpty()) {
+            Optional<Replica> found;
+            try {
+                found = node.replica(id);
+            } catch (IOException e) {
+                nodeDown = true; // an object store that does not answer: the blob may be there
+                log.debug("Cannot look for blob {} on node {}: {}", id, node, e.toString());
+                continue;
+            }
+            if (found.isEmpty()) {
                 nodeDown |= !node.isReadable();
                 continue;
             }
+            Replica replica = found.get();
             try {
-                boolean streamed = check == ReadCheck.WHILE_STREAMING && attributes.get().isRegularFile()
-                        && !suspects.contains(path);
-                if (streamed || verifiedCache.isVerified(path, attributes.get())
-                        || verify(node, id, path, attributes.get())) {
-                    if (corrupt > 0 || readErrors > 0 || replicaCount(id) < settings.replicationFactor()) {
+                BlobEncryption.Format format = replica.regular() ? encryption.format(replica)
+                        : BlobEncryption.Format.PLAIN;
+                // an encrypted replica is checked segment by segment as it is read (each segment's AEAD tag, under a
+                // data key that unwraps only for this blob's hash and size): no whole-replica hash before a range
+                boolean streamed = (check == ReadCheck.WHILE_STREAMING || format.encrypted()) && replica.regular()
+                        && !suspects.contains(replica.key());
+                if (streamed || verifiedCache.isVerified(replica) || verify(replica)) {
+                    if (corrupt > 0 || readErrors > 0 || nodeDown || replicaCount(id) < settings.replicationFactor()) {
                         heal(id);
                     }
-                    return new ReadableBlob(id, attributes.get().size(), path);
+                    if (format.encrypted()) {
+                        return new ReadableBlob(id, format.plaintextSize(), null,
+                                (offset, length) -> openDecrypted(replica, format, offset, length));
+                    }
+                    return new ReadableBlob(id, replica.size(), replica.path(),
+                            (offset, length) -> node.open(replica, offset, length));
                 }
+                corrupt++;
+            } catch (BlobEncryption.TamperedException e) {
+                quarantine(replica, e.getMessage());
                 corrupt++;
             } catch (NoSuchFileException e) {
                 // deleted or quarantined meanwhile: try the next replica
             } catch (IOException e) {
                 readErrors++;
-                log.warn("Cannot read replica {}: {}", path, e.toString());
+                node.errors.incrementAndGet();
+                log.warn("Cannot read replica of {} on node {}: {}", id, node, e.toString());
             }
         }
         if (corrupt > 0 || (!nodeDown && readErrors == 0)) {
@@ -201,14 +243,74 @@ public final class BlobStore implements AutoCloseable {
     }
 
     /**
+     * A range of an encrypted replica's plaintext: a whole read decrypts one stream, a partial one only the segments
+     * it needs. A failed authentication (a tampered replica) ends the stream with an exception before any byte of the
+     * failing segment, and the replica is reported corrupt.
+     */
+    private InputStream openDecrypted(Replica replica, BlobEncryption.Format format, long offset, long length)
+            throws IOException {
+        InputStream in;
+        try {
+            in = offset == 0 && length == format.plaintextSize()
+                    ? encryption.decrypting(format, replica.sha256(), replica.node().open(replica,
+                    BlobEncryption.HEADER_SIZE, replica.size() - BlobEncryption.HEADER_SIZE))
+                    : encryption.decryptRange(format, replica, offset, length);
+        } catch (BlobEncryption.TamperedException e) {
+            reportCorrupt(replica, e);
+            throw e;
+        }
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                try {
+                    return super.read();
+                } catch (BlobEncryption.TamperedException e) {
+                    reportCorrupt(replica, e);
+                    throw e;
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (BlobEncryption.TamperedException e) {
+                    reportCorrupt(replica, e);
+                    throw e;
+                }
+            }
+        };
+    }
+
+    /** An encrypted replica failed its authentication while it was read: hashed before it is returned again, healed. */
+    private void reportCorrupt(Replica replica, IOException why) {
+        log.error("A replica of {} on node {} failed while it was decrypted: {}", replica.sha256(), replica.node(),
+                why.getMessage());
+        verifiedCache.forget(replica.key());
+        suspects.add(replica.key());
+        heal(replica.sha256());
+    }
+
+    /**
      * Reports that a replica returned by {@link #open(String, ReadCheck)} did not hash to its id while it was streamed:
      * it is not returned unhashed again, and a background heal quarantines it and re-creates it from an intact copy.
      */
     public void reportCorrupt(ReadableBlob blob, String actualSha256) {
         Objects.requireNonNull(blob, "blob");
-        log.error("Replica {} streamed with SHA-256 {} instead of {}", blob.path(), actualSha256, blob.sha256());
-        verifiedCache.forget(blob.path());
-        suspects.add(blob.path());
+        log.error("A replica of {} ({}) streamed with SHA-256 {}", blob.sha256(),
+                blob.path() != null ? blob.path() : "on an S3 node", actualSha256);
+        for (Node node : nodes) {
+            try {
+                Optional<Replica> replica = node.replica(blob.sha256());
+                if (replica.isPresent() && (blob.path() == null ? replica.get().path() == null
+                        : blob.path().equals(replica.get().path()))) {
+                    verifiedCache.forget(replica.get().key());
+                    suspects.add(replica.get().key());
+                }
+            } catch (IOException e) {
+                log.debug("Cannot look at node {}: {}", node, e.toString());
+            }
+        }
         heal(blob.sha256());
     }
 
@@ -264,6 +366,7 @@ public final class BlobStore implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        nodes.forEach(Node::close);
     }
 
     /** Waits (for tests and orderly shutdown) until no heal is queued or running, at most {@code timeout}. */
@@ -281,17 +384,26 @@ public final class BlobStore implements AutoCloseable {
     private int replicaCount(String id) {
         int count = 0;
         for (Node node : nodes) {
-            if (Files.isRegularFile(node.blobPath(id))) {
+            if (replicaOf(node, id).filter(Replica::regular).isPresent()) {
                 count++;
             }
         }
         return count;
     }
 
+    /** The node's replica of a blob; empty when it has none or cannot be asked. */
+    private static Optional<Replica> replicaOf(Node node, String id) {
+        try {
+            return node.replica(id);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Whether any node holds a replica of the blob (not verified). */
     public boolean contains(String sha256) {
         String id = BlobIds.require(sha256);
-        return nodes.stream().anyMatch(node -> Files.isRegularFile(node.blobPath(id)));
+        return nodes.stream().anyMatch(node -> replicaOf(node, id).filter(Replica::regular).isPresent());
     }
 
     /**
@@ -304,14 +416,14 @@ public final class BlobStore implements AutoCloseable {
         String id = BlobIds.require(sha256);
         IOException failure = null;
         for (Node node : nodes) {
-            Path path = node.blobPath(id);
-            verifiedCache.forget(path);
-            suspects.remove(path);
+            String key = node.id + "\n" + id;
+            verifiedCache.forget(key);
+            suspects.remove(key);
             try {
-                Files.deleteIfExists(path);
+                node.delete(id);
             } catch (IOException e) {
                 failure = e;
-                log.warn("Cannot delete replica {}: {}", path, e.toString());
+                log.warn("Cannot delete the replica of {} on node {}: {}", id, node, e.toString());
             }
             if (!node.isReadable()) {
                 log.warn("Node {} is down; a replica of {} it may hold is not deleted", node, id);
@@ -336,8 +448,13 @@ public final class BlobStore implements AutoCloseable {
         stripe.writeLock().lock();
         try {
             for (Node node : nodes) {
-                Optional<BasicFileAttributes> attributes = attributes(node.blobPath(id));
-                if (attributes.isPresent() && !attributes.get().lastModifiedTime().toInstant().isBefore(idleSince)) {
+                Optional<Replica> replica;
+                try {
+                    replica = node.replica(id);
+                } catch (IOException e) {
+                    return false; // cannot tell whether it was reused there: keep it
+                }
+                if (replica.isPresent() && !replica.get().lastModified().isBefore(idleSince)) {
                     return false;
                 }
             }
@@ -366,6 +483,169 @@ public final class BlobStore implements AutoCloseable {
      */
     public Stream<String> list() {
         return BlobListing.of(nodes);
+    }
+
+    /** {@link #list()} from the first id after {@code afterExclusive} ("" for the start). */
+    public Stream<String> listAfter(String afterExclusive) {
+        return BlobListing.of(nodes).filter(id -> id.compareTo(afterExclusive) > 0);
+    }
+
+    // ---------------------------------------------------------------------------------------------- nodes at runtime
+
+    /**
+     * Adds a node directory (created if missing) after the existing nodes, named {@code node-<N+1>}. New blobs are
+     * placed on it at once; existing ones move to it when {@link #rebalance(String)} reaches them.
+     *
+     * @throws BlobStoreException INVALID_STATE when the node is already there, IO when it cannot be created
+     */
+    public NodeStatus addNode(Path directory, String location) {
+        Path root = directory.toAbsolutePath().normalize();
+        new BlobStoreSettings(List.of(root), 1, 0, false, 0, Duration.ZERO, 1, List.of(location)); // validates
+        return add(new DirectoryNode(root, nextName(), location), true);
+    }
+
+    /** Adds a node in an S3-compatible bucket after the existing nodes (see {@link #addNode(Path, String)}). */
+    public NodeStatus addNode(S3NodeSettings s3) {
+        return add(new S3Node(Objects.requireNonNull(s3, "s3"), nextName()), false);
+    }
+
+    private synchronized NodeStatus add(Node node, boolean mustInitialize) {
+        if (nodes.stream().anyMatch(n -> n.id.equals(node.id))) {
+            node.close();
+            throw new BlobStoreException(Reason.INVALID_STATE, "node " + node.id + " is already in the store");
+        }
+        try {
+            node.initialize();
+        } catch (IOException e) {
+            node.close();
+            if (mustInitialize) {
+                throw new BlobStoreException(Reason.IO, "cannot create node " + node.id + ": " + e.getMessage(), e);
+            }
+        }
+        List<Node> more = new ArrayList<>(nodes);
+        more.add(node);
+        nodes = List.copyOf(more);
+        log.info("Node {} added in location {}", node, node.location);
+        return node.status();
+    }
+
+    private String nextName() {
+        int max = 0;
+        for (Node node : nodes) {
+            max = Math.max(max, Integer.parseInt(node.name.substring("node-".length())));
+        }
+        return "node-" + (max + 1);
+    }
+
+    /**
+     * Takes a node out of the store (its files or objects stay where they are). Refused while fewer than R nodes
+     * would be left, or while the node holds a blob of which no other node has an intact (hashed now) replica.
+     *
+     * @throws BlobStoreException NOT_FOUND when no node has that name, INVALID_STATE when refused
+     */
+    public synchronized NodeStatus removeNode(String name) {
+        Node node = node(name);
+        if (nodes.size() - 1 < settings.replicationFactor()) {
+            throw new BlobStoreException(Reason.INVALID_STATE, "removing node " + name + " would leave fewer nodes than"
+                    + " the replication factor " + settings.replicationFactor());
+        }
+        if (!node.isReadable()) {
+            throw new BlobStoreException(Reason.INVALID_STATE, "node " + name + " is down: what it holds cannot be "
+                    + "checked; bring it back, or remove it from the configuration and restart");
+        }
+        long only = 0;
+        String example = null;
+        try (Stream<String> ids = BlobListing.of(List.of(node))) {
+            Iterator<String> iterator = ids.iterator();
+            while (iterator.hasNext()) {
+                String id = iterator.next();
+                if (!intactElsewhere(id, node)) {
+                    only++;
+                    example = example == null ? id : example;
+                }
+            }
+        }
+        if (only > 0) {
+            throw new BlobStoreException(Reason.INVALID_STATE, "node " + name + " holds the only intact replica of "
+                    + only + " blob(s) (e.g. " + example + "): drain it first");
+        }
+        List<Node> fewer = new ArrayList<>(nodes);
+        fewer.remove(node);
+        nodes = List.copyOf(fewer);
+        NodeStatus status = node.status();
+        node.close();
+        log.info("Node {} removed from the store", node);
+        return status;
+    }
+
+    private boolean intactElsewhere(String id, Node except) {
+        for (Node other : Node.rendezvousOrder(nodes, id)) {
+            if (other == except) {
+                continue;
+            }
+            try {
+                Optional<Replica> replica = other.replica(id);
+                if (replica.isPresent() && (verifiedCache.isVerified(replica.get()) || verify(replica.get()))) {
+                    return true;
+                }
+            } catch (IOException e) {
+                log.debug("Cannot check the replica of {} on node {}: {}", id, other, e.toString());
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Moves a blob to its homes under the current placement: verifies its replicas, copies it (verified) to the
+     * first R nodes in placement order that can take it, and only when all R of those hold a replica hashed intact
+     * now, deletes its replicas on the other nodes that are up. Reads keep working throughout: a replica is deleted
+     * only after R intact ones exist elsewhere.
+     */
+    public RebalanceResult rebalance(String sha256) {
+        String id = BlobIds.require(sha256);
+        Check check = check(id);
+        int deleted = 0;
+        long bytesRead = check.bytesRead();
+        if (check.kept().size() == settings.replicationFactor()) {
+            ReadWriteLock stripe = stripe(id);
+            stripe.writeLock().lock(); // no put reuses a replica while the extra ones go
+            try {
+                boolean allIntact = true;
+                for (Node home : check.kept()) {
+                    Optional<Replica> replica = replicaOf(home, id);
+                    try {
+                        if (replica.isEmpty() || !(verifiedCache.isVerified(replica.get()) || verify(replica.get()))) {
+                            allIntact = false;
+                        }
+                    } catch (IOException e) {
+                        allIntact = false;
+                    }
+                }
+                if (allIntact) {
+                    for (Node node : nodes) {
+                        if (check.kept().contains(node) || !node.isUp()) {
+                            continue;
+                        }
+                        Optional<Replica> extra = replicaOf(node, id);
+                        if (extra.isPresent()) {
+                            try {
+                                node.delete(id);
+                                verifiedCache.forget(extra.get().key());
+                                deleted++;
+                                log.debug("Removed the replica of {} on node {}: its homes hold it", id, node);
+                            } catch (IOException e) {
+                                node.errors.incrementAndGet();
+                                log.warn("Cannot remove the replica of {} on node {}: {}", id, node, e.toString());
+                            }
+                        }
+                    }
+                }
+            } finally {
+                stripe.writeLock().unlock();
+            }
+        }
+        return new RebalanceResult(id, check.result().addedReplicas(), deleted, bytesRead,
+                check.result().replicas() > 0 && check.kept().size() < settings.replicationFactor());
     }
 
     /**
@@ -445,12 +725,7 @@ public final class BlobStore implements AutoCloseable {
 
     /** The nodes in configuration order. */
     public List<NodeStatus> nodes() {
-        return nodes.stream().map(node -> {
-            boolean up = node.isUp();
-            String state = !up ? "down" : node.isDraining() ? "draining" : node.isReadOnly() ? "read-only" : "up";
-            return new NodeStatus(node.id, node.root, up, up ? node.usableBytes() : 0, node.name, node.location,
-                    state, up ? node.root.toFile().getTotalSpace() : 0, node.errors.get());
-        }).toList();
+        return nodes.stream().map(Node::status).toList();
     }
 
     /**
@@ -460,20 +735,7 @@ public final class BlobStore implements AutoCloseable {
      * @throws BlobStoreException NOT_FOUND when no node has that name
      */
     public NodeUsage usage(String name) {
-        Node node = node(name);
-        long count = 0;
-        long bytes = 0;
-        try (Stream<String> ids = BlobListing.of(List.of(node))) {
-            Iterator<String> iterator = ids.iterator();
-            while (iterator.hasNext()) {
-                Optional<BasicFileAttributes> attributes = attributes(node.blobPath(iterator.next()));
-                if (attributes.isPresent()) {
-                    count++;
-                    bytes += attributes.get().size();
-                }
-            }
-        }
-        return new NodeUsage(count, bytes);
+        return node(name).usage();
     }
 
     /**
@@ -494,8 +756,8 @@ public final class BlobStore implements AutoCloseable {
         } catch (IOException e) {
             throw new BlobStoreException(Reason.IO, "cannot set the state of node " + name + ": " + e, e);
         }
-        log.info("Node {} ({}) is now {}", name, node.root, draining ? "draining" : readOnly ? "read-only" : "up");
-        return nodes().get(nodes.indexOf(node));
+        log.info("Node {} is now {}", node, draining ? "draining" : readOnly ? "read-only" : "up");
+        return node.status();
     }
 
     /**
@@ -505,6 +767,11 @@ public final class BlobStore implements AutoCloseable {
      * @return the blobs examined and the blobs still without R replicas elsewhere (0 means the node can be removed)
      */
     public DrainResult drain(String name) {
+        return drain(name, id -> { });
+    }
+
+    /** {@link #drain(String)}, calling {@code afterBlob} after each blob (for progress, and tests that crash there). */
+    public DrainResult drain(String name, java.util.function.Consumer<String> afterBlob) {
         Node node = node(name);
         if (!node.isDraining()) {
             throw new BlobStoreException(Reason.INVALID_STATE, "node " + name + " is not draining");
@@ -522,6 +789,7 @@ public final class BlobStore implements AutoCloseable {
                 if (check.effectiveReplicas() < settings.replicationFactor()) {
                     remaining++;
                 }
+                afterBlob.accept(id);
             }
         }
         log.info("Drain of node {}: {} blobs, {} replicas copied, {} still without {} replicas elsewhere", name,
@@ -535,33 +803,23 @@ public final class BlobStore implements AutoCloseable {
     }
 
     /**
-     * Removes temp files last modified before {@code olderThan} ago: leftovers of crashed writes. A write in progress
-     * touches its temp file with every buffer, so {@code olderThan} only needs to exceed the longest client stall.
+     * Removes temp files last modified before {@code olderThan} ago: leftovers of crashed writes (and aborts
+     * multipart uploads to S3 nodes started before then). A write in progress touches its temp file with every buffer,
+     * so {@code olderThan} only needs to exceed the longest client stall.
      *
-     * @return how many files were removed
+     * @return how many files (and uploads) were removed
      */
     public int cleanupTemp(Duration olderThan) {
         if (olderThan.isNegative()) {
             throw new IllegalArgumentException("olderThan must not be negative, was " + olderThan);
         }
-        FileTime cutoff = FileTime.from(Instant.now().minus(olderThan));
+        Instant cutoff = Instant.now().minus(olderThan);
         int removed = 0;
         for (Node node : nodes) {
-            if (!Files.isDirectory(node.tmp)) {
-                continue;
-            }
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(node.tmp)) {
-                for (Path file : files) {
-                    Optional<BasicFileAttributes> attributes = attributes(file);
-                    if (attributes.isPresent() && attributes.get().isRegularFile()
-                            && attributes.get().lastModifiedTime().compareTo(cutoff) < 0
-                            && Files.deleteIfExists(file)) {
-                        removed++;
-                    }
-                }
-            } catch (IOException e) {
-                log.warn("Cannot clean up temp files of node {}: {}", node, e.toString());
-            }
+            removed += node.cleanup(cutoff);
+        }
+        if (settings.stagingDirectory() != null) {
+            removed += DirectoryNode.cleanupTempFiles(settings.stagingDirectory(), cutoff);
         }
         if (removed > 0) {
             log.info("Removed {} abandoned temp file(s)", removed);
@@ -571,43 +829,64 @@ public final class BlobStore implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    /** Where an incoming stream is written while its hash is unknown: the up node with the most usable space. */
-    private Node stagingNode() {
-        Node best = null;
+    /** A staged file, on a directory node (which may adopt it with an atomic move) or in the staging directory. */
+    private record Staged(Path file, DirectoryNode node) {
+    }
+
+    /**
+     * Where an incoming stream (or a copy of a replica from an object store) is written while it is checked: the up
+     * directory node with the most usable space, else the staging directory.
+     */
+    private Staged stage(String prefix) throws IOException {
+        DirectoryNode best = null;
         long bestUsable = settings.minFreeBytes();
         boolean anyWritable = false;
+        boolean anyS3Writable = false;
         for (Node node : nodes) {
-            if (node.isWritable()) {
+            if (node instanceof DirectoryNode directory && directory.isWritable()) {
                 anyWritable = true;
-                long usable = node.usableBytes();
+                long usable = directory.usableBytes();
                 if (usable > bestUsable) {
-                    best = node;
+                    best = directory;
                     bestUsable = usable;
                 }
+            } else if (!(node instanceof DirectoryNode) && node.isWritable()) {
+                anyS3Writable = true;
             }
         }
-        if (best == null && anyWritable) {
+        if (best != null) {
+            return new Staged(best.newTempFile(prefix), best);
+        }
+        if (anyS3Writable && settings.stagingDirectory() != null) {
+            Files.createDirectories(settings.stagingDirectory());
+            return new Staged(Files.createTempFile(settings.stagingDirectory(), prefix, ".tmp"), null);
+        }
+        if (anyWritable) {
             throw new BlobStoreException(Reason.INSUFFICIENT_STORAGE,
                     "every writable node has less than " + settings.minFreeBytes() + " bytes free");
         }
-        if (best == null) {
-            throw new BlobStoreException(Reason.UNAVAILABLE, "no node is up and writable");
-        }
-        return best;
+        throw new BlobStoreException(Reason.UNAVAILABLE, anyS3Writable
+                ? "no directory node is up and writable, and no staging directory is configured"
+                : "no node is up and writable");
     }
 
-    /** Puts the verified temp file on the blob's first R usable nodes in rendezvous order. */
-    private PutResult place(String id, long size, Path tmp) {
+    /**
+     * Puts the verified temp file on the blob's first R usable nodes in rendezvous order.
+     *
+     * @param size       the content's size
+     * @param storedSize the temp file's size (larger when it is encrypted)
+     */
+    private PutResult place(String id, long size, long storedSize, Path tmp) {
         ReadWriteLock stripe = stripe(id);
         stripe.readLock().lock();
         try {
-            return placeLocked(id, size, tmp);
+            return placeLocked(id, size, storedSize, tmp);
         } finally {
             stripe.readLock().unlock();
         }
     }
 
-    private PutResult placeLocked(String id, long size, Path tmp) {
+    private PutResult placeLocked(String id, long size, long storedSize, Path tmp) {
         int replicationFactor = settings.replicationFactor();
         int placed = 0;
         boolean existed = false;
@@ -623,31 +902,29 @@ public final class BlobStore implements AutoCloseable {
                 log.debug("Node {} is down, read-only or draining, skipped for blob {}", node, id);
                 continue;
             }
-            Path target = node.blobPath(id);
             try {
-                if (hasReplicaOfSize(node, target, size)) {
-                    touch(target);
+                if (hasReplicaOfSize(node, id, size, storedSize)) {
+                    touch(node, id);
                     existed = true;
                     placed++;
                     continue;
                 }
-                if (!hasRoomFor(node, size)) {
+                if (!hasRoomFor(node, storedSize)) {
                     log.debug("Node {} is full, skipped for blob {}", node, id);
                     full = true;
                     continue;
                 }
-                if (!tmpMoved) {
-                    try {
-                        publish(tmp, target);
-                        tmpMoved = true;
-                        source = target;
-                        placed++;
-                        continue;
-                    } catch (AtomicMoveNotSupportedException e) {
-                        log.debug("Node {} is on another file system than the staged file, copying", node);
-                    }
+                if (!tmpMoved && node instanceof DirectoryNode directory
+                        && directory.adopt(tmp, id, settings.fsync())) {
+                    // its content was hashed while it was written: no need to read it again on the first open
+                    tmpMoved = true;
+                    source = directory.blobPath(id);
+                    markVerified(node, id);
+                    placed++;
+                    continue;
                 }
-                copyVerified(source, node, id, size, target);
+                node.write(id, storedSize, source, settings.fsync());
+                markVerified(node, id);
                 placed++;
             } catch (IOException e) {
                 lastFailure = e;
@@ -673,16 +950,38 @@ public final class BlobStore implements AutoCloseable {
         return new PutResult(id, size, placed, existed);
     }
 
-    private boolean hasReplicaOfSize(Node node, Path target, long size) {
-        Optional<BasicFileAttributes> attributes = attributes(target);
-        if (attributes.isEmpty()) {
+    /** A replica just written from verified content needs no hashing on its first read. */
+    private void markVerified(Node node, String id) {
+        if (node instanceof DirectoryNode) { // an object's upload was checked by size only: hash it on first read
+            replicaOf(node, id).ifPresent(verifiedCache::markVerified);
+        }
+    }
+
+    /**
+     * Whether the node has a replica of the content that can be reused: plaintext of {@code size} bytes, or an
+     * encrypted replica of the same content (the same stored size, or a header that unwraps for this id and size).
+     * Anything else in its place is quarantined.
+     */
+    private boolean hasReplicaOfSize(Node node, String id, long size, long storedSize) throws IOException {
+        Optional<Replica> replica = node.replica(id);
+        if (replica.isEmpty()) {
             return false;
         }
-        if (attributes.get().isRegularFile() && attributes.get().size() == size) {
+        if (replica.get().regular() && (replica.get().size() == size || replica.get().size() == storedSize)) {
             return true;
         }
-        quarantine(node, target, attributes.get(),
-                "size " + attributes.get().size() + " where the content has " + size + " bytes");
+        if (replica.get().regular()) {
+            try {
+                BlobEncryption.Format format = encryption.format(replica.get());
+                if (format.encrypted() && format.plaintextSize() == size) {
+                    return true;
+                }
+            } catch (BlobEncryption.TamperedException e) {
+                quarantine(replica.get(), e.getMessage());
+                return false;
+            }
+        }
+        quarantine(replica.get(), "size " + replica.get().size() + " where the content has " + size + " bytes");
         return false;
     }
 
@@ -691,50 +990,11 @@ public final class BlobStore implements AutoCloseable {
     }
 
     /**
-     * Copies an intact replica (or the staged file) to a node through a temp file on that node, verifying the hash of
-     * what was copied, then publishes it.
+     * @param effectiveReplicas intact replicas on nodes that are not draining
+     * @param kept              the nodes that count towards R for this blob, in placement order: its homes
      */
-    private void copyVerified(Path source, Node node, String id, long size, Path target) throws IOException {
-        Path staged = node.newTempFile("copy-");
-        try {
-            Sha256.Digested copy = Sha256.copy(source, staged, settings.fsync());
-            if (!copy.sha256().equals(id) || copy.size() != size) {
-                throw new IOException("copy of " + source + " has SHA-256 " + copy.sha256() + " and " + copy.size()
-                        + " bytes, expected " + id + " and " + size + " bytes");
-            }
-            publish(staged, target);
-        } finally {
-            deleteQuietly(staged);
-        }
-    }
-
-    /**
-     * Atomically moves a complete, verified file to its final path. Where the platform refuses to replace an existing file,
-     * the existing one (written by a concurrent writer of the same content) is kept.
-     */
-    private void publish(Path staged, Path target) throws IOException {
-        Path leaf = target.getParent();
-        if (!Files.isDirectory(leaf)) {
-            Files.createDirectories(leaf);
-            if (settings.fsync()) {
-                Node.fsyncDirectory(leaf.getParent());
-                Node.fsyncDirectory(leaf.getParent().getParent());
-            }
-        }
-        try {
-            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-            // its content was hashed while it was written: no need to read it again on the first open
-            attributes(target).ifPresent(written -> verifiedCache.markVerified(target, written));
-        } catch (FileAlreadyExistsException e) {
-            log.debug("{} was published concurrently", target);
-        }
-        if (settings.fsync()) {
-            Node.fsyncDirectory(leaf);
-        }
-    }
-
-    /** @param effectiveReplicas intact replicas on nodes that are not draining */
-    record Check(RepairResult result, int readErrors, boolean nodeDown, long bytesRead, int effectiveReplicas) {
+    record Check(RepairResult result, int readErrors, boolean nodeDown, long bytesRead, int effectiveReplicas,
+                 List<Node> kept) {
     }
 
     /** Verifies every replica of a blob and adds replicas until it is on R nodes. */
@@ -750,27 +1010,31 @@ public final class BlobStore implements AutoCloseable {
     private Check checkReplicas(String id) {
         List<Node> order = Node.placementOrder(nodes, id);
         Set<Node> intact = new HashSet<>();
-        Path intactPath = null;
-        long size = -1;
+        Replica source = null;
         int corrupt = 0;
         int readErrors = 0;
         long bytesRead = 0;
         boolean nodeDown = false;
         for (Node node : order) {
-            Path path = node.blobPath(id);
-            Optional<BasicFileAttributes> attributes = attributes(path);
-            if (attributes.isEmpty()) {
+            Optional<Replica> found;
+            try {
+                found = node.replica(id);
+            } catch (IOException e) {
+                nodeDown = true;
+                continue;
+            }
+            if (found.isEmpty()) {
                 nodeDown |= !node.isReadable();
                 continue;
             }
-            bytesRead += attributes.get().size();
-            suspects.remove(path);
+            Replica replica = found.get();
+            bytesRead += replica.size();
+            suspects.remove(replica.key());
             try {
-                if (verify(node, id, path, attributes.get())) {
+                if (verify(replica)) {
                     intact.add(node);
-                    if (intactPath == null) {
-                        intactPath = path;
-                        size = attributes.get().size();
+                    if (source == null || (source.path() == null && replica.path() != null)) {
+                        source = replica; // a local file is the cheapest source of copies
                     }
                 } else {
                     corrupt++;
@@ -780,34 +1044,49 @@ public final class BlobStore implements AutoCloseable {
             } catch (IOException e) {
                 readErrors++;
                 node.errors.incrementAndGet();
-                log.warn("Cannot read replica {}: {}", path, e.toString());
+                log.warn("Cannot read the replica of {} on node {}: {}", id, node, e.toString());
             }
         }
         int verified = intact.size();
         if (verified == 0) {
-            return new Check(new RepairResult(id, 0, corrupt, 0, 0), readErrors, nodeDown, bytesRead, 0);
+            return new Check(new RepairResult(id, 0, corrupt, 0, 0), readErrors, nodeDown, bytesRead, 0, List.of());
         }
+        long size = source.size();
         int added = 0;
         int placed = 0;
-        for (Node node : order) {
-            if (placed == settings.replicationFactor()) {
-                break;
+        List<Node> kept = new ArrayList<>();
+        LocalCopy local = null;
+        try {
+            for (Node node : order) {
+                if (placed == settings.replicationFactor()) {
+                    break;
+                }
+                if (intact.contains(node) && !node.isDraining()) {
+                    placed++;
+                    kept.add(node);
+                    continue;
+                }
+                if (intact.contains(node) || !node.isWritable() || !hasRoomFor(node, size)) {
+                    continue;
+                }
+                try {
+                    if (local == null) {
+                        local = localCopy(source);
+                    }
+                    node.write(id, size, local.path(), settings.fsync());
+                    markVerified(node, id);
+                    placed++;
+                    added++;
+                    kept.add(node);
+                    log.info("Added a replica of blob {} on node {}", id, node);
+                } catch (IOException e) {
+                    node.errors.incrementAndGet();
+                    log.warn("Cannot add a replica of blob {} on node {}: {}", id, node, e.toString());
+                }
             }
-            if (intact.contains(node) && !node.isDraining()) {
-                placed++;
-                continue;
-            }
-            if (intact.contains(node) || !node.isWritable() || !hasRoomFor(node, size)) {
-                continue;
-            }
-            try {
-                copyVerified(intactPath, node, id, size, node.blobPath(id));
-                placed++;
-                added++;
-                log.info("Added a replica of blob {} on node {}", id, node);
-            } catch (IOException e) {
-                node.errors.incrementAndGet();
-                log.warn("Cannot add a replica of blob {} on node {}: {}", id, node, e.toString());
+        } finally {
+            if (local != null) {
+                local.close();
             }
         }
         int replicas = verified + added;
@@ -816,53 +1095,94 @@ public final class BlobStore implements AutoCloseable {
                     settings.replicationFactor());
         }
         return new Check(new RepairResult(id, verified, corrupt, added, replicas), readErrors, nodeDown, bytesRead,
-                placed);
+                placed, kept);
+    }
+
+    /** A local file with an intact replica's content: the replica's own file, or a verified download of it. */
+    private final class LocalCopy implements AutoCloseable {
+        private final Path path;
+        private final boolean temporary;
+
+        LocalCopy(Path path, boolean temporary) {
+            this.path = path;
+            this.temporary = temporary;
+        }
+
+        Path path() {
+            return path;
+        }
+
+        @Override
+        public void close() {
+            if (temporary) {
+                deleteQuietly(path);
+            }
+        }
+    }
+
+    private LocalCopy localCopy(Replica replica) throws IOException {
+        if (replica.path() != null) {
+            return new LocalCopy(replica.path(), false);
+        }
+        Path file = stage("fetch-").file();
+        try (InputStream in = replica.node().open(replica, 0, replica.size())) {
+            Sha256.Digested copy = Sha256.copy(in, file, false);
+            if (BlobEncryption.isEncrypted(file) && copy.size() == replica.size()) {
+                copy = encryption.digest(file, replica.sha256()); // the ciphertext is copied, its plaintext checked
+            }
+            if (!copy.sha256().equals(replica.sha256())
+                    || (copy.size() != replica.size() && !BlobEncryption.isEncrypted(file))) {
+                throw new IOException("the download of " + replica.sha256() + " from node " + replica.node()
+                        + " has SHA-256 " + copy.sha256() + " and " + copy.size() + " bytes");
+            }
+            return new LocalCopy(file, true);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(file);
+            throw e;
+        }
     }
 
     /** Hashes a replica; an intact one is remembered, a corrupt one quarantined. */
-    private boolean verify(Node node, String id, Path path, BasicFileAttributes attributes) throws IOException {
-        if (!attributes.isRegularFile()) {
-            quarantine(node, path, attributes, "not a regular file");
+    private boolean verify(Replica replica) throws IOException {
+        if (!replica.regular()) {
+            quarantine(replica, "not a regular file");
             return false;
         }
-        Sha256.Digested digested = Sha256.of(path);
-        if (digested.sha256().equals(id)) {
-            verifiedCache.markVerified(path, attributes);
+        Sha256.Digested digested;
+        try {
+            digested = encryption.digest(replica); // through the AEAD for an encrypted replica
+        } catch (BlobEncryption.TamperedException e) {
+            quarantine(replica, e.getMessage());
+            return false;
+        }
+        if (digested.sha256().equals(replica.sha256())) {
+            verifiedCache.markVerified(replica);
             return true;
         }
-        quarantine(node, path, attributes, "its content has SHA-256 " + digested.sha256());
+        quarantine(replica, "its content has SHA-256 " + digested.sha256());
         return false;
     }
 
     /**
-     * Moves a corrupt replica out of the way into its node's quarantine directory, unless it was replaced since it was
+     * Moves a corrupt replica out of the way into its node's quarantine, unless it was replaced since it was
      * examined (a concurrent writer may just have published an intact copy).
      */
-    private void quarantine(Node node, Path path, BasicFileAttributes examined, String why) {
-        verifiedCache.forget(path);
-        node.errors.incrementAndGet();
+    private void quarantine(Replica replica, String why) {
+        verifiedCache.forget(replica.key());
+        replica.node().errors.incrementAndGet();
         try {
-            BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class);
-            if (!sameFile(examined, now)) {
-                log.info("Replica {} changed after it was examined, not quarantined", path);
-                return;
+            Optional<String> destination = replica.node().quarantine(replica);
+            if (destination.isPresent()) {
+                log.error("Corrupt replica of {} on node {} ({}) moved to {}", replica.sha256(), replica.node(), why,
+                        destination.get());
+            } else {
+                log.info("Corrupt replica of {} on node {} changed or went away after it was examined, not "
+                        + "quarantined", replica.sha256(), replica.node());
             }
-            Files.createDirectories(node.quarantine);
-            Path destination = node.quarantine.resolve(path.getFileName() + "." + System.currentTimeMillis() + "."
-                    + Integer.toHexString(ThreadLocalRandom.current().nextInt()));
-            Files.move(path, destination, StandardCopyOption.ATOMIC_MOVE);
-            log.error("Corrupt replica {} ({}) moved to {}", path, why, destination);
-        } catch (NoSuchFileException e) {
-            log.debug("Corrupt replica {} is already gone", path);
         } catch (IOException e) {
-            log.error("Corrupt replica {} ({}) could not be quarantined: {}", path, why, e.toString());
+            log.error("Corrupt replica of {} on node {} ({}) could not be quarantined: {}", replica.sha256(),
+                    replica.node(), why, e.toString());
         }
-    }
-
-    private static boolean sameFile(BasicFileAttributes a, BasicFileAttributes b) {
-        return a.size() == b.size()
-                && a.lastModifiedTime().equals(b.lastModifiedTime())
-                && Objects.equals(a.fileKey(), b.fileKey());
     }
 
     private static BlobStoreException missing(String id, int corrupt, int readErrors, boolean nodeDown) {
@@ -881,19 +1201,11 @@ public final class BlobStore implements AutoCloseable {
     }
 
     /** Marks an existing replica as freshly wanted, so a garbage collector's grace period starts again. */
-    private static void touch(Path replica) {
+    private static void touch(Node node, String id) {
         try {
-            Files.setLastModifiedTime(replica, FileTime.from(Instant.now()));
+            node.touch(id);
         } catch (IOException e) {
-            log.debug("Cannot touch {}: {}", replica, e.toString());
-        }
-    }
-
-    private static Optional<BasicFileAttributes> attributes(Path path) {
-        try {
-            return Optional.of(Files.readAttributes(path, BasicFileAttributes.class));
-        } catch (IOException e) {
-            return Optional.empty();
+            log.debug("Cannot touch the replica of {} on node {}: {}", id, node, e.toString());
         }
     }
 

@@ -22,12 +22,23 @@ import java.util.Set;
  * @param locations            the location (zone, site) of each node, in the order of {@code nodes}; empty means
  *                             every node is in {@value #DEFAULT_LOCATION}. Replicas of a blob go to distinct
  *                             locations when there are enough
+ * @param s3Nodes              nodes in S3-compatible buckets, after the directory nodes (named {@code node-<N+1>}...)
+ * @param stagingDirectory     where an upload is written while its hash is unknown when no directory node is up and
+ *                             writable (with S3 nodes only, or every directory node down); null: such uploads fail
  */
 public record BlobStoreSettings(List<Path> nodes, int replicationFactor, long minFreeBytes, boolean fsync,
                                 int verifiedCacheEntries, Duration verifiedMaxAge, int healQueueCapacity,
-                                List<String> locations) {
+                                List<String> locations, List<S3NodeSettings> s3Nodes, Path stagingDirectory) {
 
     public static final String DEFAULT_LOCATION = "default";
+
+    /** Directory nodes only. */
+    public BlobStoreSettings(List<Path> nodes, int replicationFactor, long minFreeBytes, boolean fsync,
+                             int verifiedCacheEntries, Duration verifiedMaxAge, int healQueueCapacity,
+                             List<String> locations) {
+        this(nodes, replicationFactor, minFreeBytes, fsync, verifiedCacheEntries, verifiedMaxAge, healQueueCapacity,
+                locations, List.of(), null);
+    }
 
     /** Every node in the default location. */
     public BlobStoreSettings(List<Path> nodes, int replicationFactor, long minFreeBytes, boolean fsync,
@@ -49,8 +60,18 @@ public record BlobStoreSettings(List<Path> nodes, int replicationFactor, long mi
     public BlobStoreSettings {
         Objects.requireNonNull(nodes, "nodes");
         nodes = List.copyOf(nodes);
-        if (nodes.isEmpty()) {
-            throw new IllegalArgumentException("at least one node directory is required");
+        s3Nodes = List.copyOf(Objects.requireNonNull(s3Nodes, "s3Nodes"));
+        if (nodes.isEmpty() && s3Nodes.isEmpty()) {
+            throw new IllegalArgumentException("at least one node (a directory or an S3 bucket) is required");
+        }
+        if (nodes.isEmpty() && stagingDirectory == null) {
+            throw new IllegalArgumentException("with S3 nodes only, a staging directory is required");
+        }
+        Set<String> distinctBuckets = new HashSet<>();
+        for (S3NodeSettings s3 : s3Nodes) {
+            if (!distinctBuckets.add(s3.nodeId())) {
+                throw new IllegalArgumentException("S3 node listed twice: " + s3.nodeId());
+            }
         }
         Set<Path> distinct = new HashSet<>();
         for (Path node : nodes) {
@@ -58,9 +79,10 @@ public record BlobStoreSettings(List<Path> nodes, int replicationFactor, long mi
                 throw new IllegalArgumentException("node directory listed twice: " + node);
             }
         }
-        if (replicationFactor < 1 || replicationFactor > nodes.size()) {
+        int nodeCount = nodes.size() + s3Nodes.size();
+        if (replicationFactor < 1 || replicationFactor > nodeCount) {
             throw new IllegalArgumentException("replicationFactor must be between 1 and the number of nodes ("
-                    + nodes.size() + "), was " + replicationFactor);
+                    + nodeCount + "), was " + replicationFactor);
         }
         if (minFreeBytes < 0) {
             throw new IllegalArgumentException("minFreeBytes must be >= 0, was " + minFreeBytes);

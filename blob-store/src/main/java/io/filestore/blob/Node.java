@@ -1,37 +1,30 @@
 package io.filestore.blob;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One node directory:
- * <pre>
- * &lt;node&gt;/blobs/ab/cd/&lt;sha256&gt;   replicas, fanned out by the first two byte-pairs of the id
- * &lt;node&gt;/tmp/                     files being written (moved atomically into blobs/ when complete)
- * &lt;node&gt;/quarantine/              replicas found corrupt
- * &lt;node&gt;/READ_ONLY, &lt;node&gt;/DRAINING   markers of the state an administrator set (they travel with the disk)
- * </pre>
- * A node is up when its directory and its {@code blobs} directory exist and are writable. A missing {@code blobs}
- * directory means down (an unmounted disk shows an empty mount point), so it is only created at construction.
+ * One storage node: a directory ({@link DirectoryNode}) or an S3-compatible bucket ({@link S3Node}). {@link BlobStore}
+ * places, reads, verifies and heals replicas through these few operations only, so both kinds work side by side.
  * A read-only or draining node is read but takes no new replicas.
  */
-final class Node {
+abstract class Node {
 
+    static final String READ_ONLY = "READ_ONLY";
+    static final String DRAINING = "DRAINING";
+
+    /** The node id used for placement: a directory's absolute path, {@code s3://endpoint/bucket/prefix}. */
     final String id;
-    final Path root;
-    final Path blobs;
-    final Path tmp;
-    final Path quarantine;
     /** Short name for administrators: {@code node-<position in the configuration, from 1>}. */
     final String name;
     final String location;
@@ -39,18 +32,10 @@ final class Node {
     /** 64 bits of SHA-256(id): the node's part of the rendezvous weight. */
     private final long idHash;
 
-    Node(Path root) {
-        this(root, "node", BlobStoreSettings.DEFAULT_LOCATION);
-    }
-
-    Node(Path root, String name, String location) {
+    Node(String id, String name, String location) {
+        this.id = id;
         this.name = name;
         this.location = location;
-        this.root = root.toAbsolutePath().normalize();
-        this.id = this.root.toString();
-        this.blobs = this.root.resolve("blobs");
-        this.tmp = this.root.resolve("tmp");
-        this.quarantine = this.root.resolve("quarantine");
         byte[] digest = Sha256.newDigest().digest(id.getBytes(StandardCharsets.UTF_8));
         long h = 0;
         for (int i = 0; i < Long.BYTES; i++) {
@@ -59,61 +44,92 @@ final class Node {
         this.idHash = h;
     }
 
-    void initialize() throws IOException {
-        Files.createDirectories(blobs);
-        Files.createDirectories(tmp);
-        Files.createDirectories(quarantine);
-    }
+    /** {@code directory} or {@code s3}. */
+    abstract String kind();
 
-    boolean isUp() {
-        return Files.isDirectory(root) && Files.isDirectory(blobs) && Files.isWritable(blobs);
-    }
+    /** Creates what the node needs (directories); a failure leaves the node down. */
+    abstract void initialize() throws IOException;
+
+    /** The node can be read and written now. */
+    abstract boolean isUp();
+
+    abstract boolean isReadOnly();
+
+    abstract boolean isDraining();
 
     /** Up, and neither read-only nor draining: it may take new replicas. */
     boolean isWritable() {
         return isUp() && !isReadOnly() && !isDraining();
     }
 
-    boolean isReadOnly() {
-        return Files.exists(root.resolve(READ_ONLY));
-    }
+    /** Sets or clears a state marker (durably: it must survive a crash and travel with the node's storage). */
+    abstract void mark(String marker, boolean on) throws IOException;
 
-    boolean isDraining() {
-        return Files.exists(root.resolve(DRAINING));
-    }
+    /** The node can be listed, so a replica that is not there does not exist on this node. */
+    abstract boolean isReadable();
 
-    static final String READ_ONLY = "READ_ONLY";
-    static final String DRAINING = "DRAINING";
+    /** Room left for new replicas ({@link Long#MAX_VALUE} when the node has no known limit, 0 when down). */
+    abstract long usableBytes();
 
-    /** Sets or clears a state marker (written durably: it must survive a crash). */
-    void mark(String marker, boolean on) throws IOException {
-        Path file = root.resolve(marker);
-        if (on) {
-            if (!Files.exists(file)) {
-                Files.writeString(file, "set by an administrator\n");
-                fsyncDirectory(root);
-            }
-        } else if (Files.deleteIfExists(file)) {
-            fsyncDirectory(root);
+    /** The node's capacity (0 when unknown or down). */
+    abstract long totalBytes();
+
+    /**
+     * The replica of a blob on this node.
+     *
+     * @return empty when the node has no replica of it
+     * @throws IOException when the node cannot tell (it is down or failing)
+     */
+    abstract Optional<Replica> replica(String sha256) throws IOException;
+
+    /** Reads {@code length} bytes of a replica from {@code offset} on (a ranged read where the node has them). */
+    abstract InputStream open(Replica replica, long offset, long length) throws IOException;
+
+    /** Hashes a whole replica. */
+    Sha256.Digested hash(Replica replica) throws IOException {
+        try (InputStream in = open(replica, 0, replica.size())) {
+            return Sha256.of(in);
         }
     }
 
-    /** The blobs directory exists, so a replica that is not there does not exist on this node. */
-    boolean isReadable() {
-        return Files.isDirectory(blobs);
+    /**
+     * Stores a replica from a local file whose content was verified to be {@code sha256} and {@code size} bytes,
+     * checking what was written, and makes it visible at once and completely or not at all.
+     */
+    abstract void write(String sha256, long size, Path verifiedSource, boolean fsync) throws IOException;
+
+    /**
+     * Moves a corrupt replica out of the way, unless it changed since it was examined.
+     *
+     * @return where it went, for the log; empty when it had changed or was gone
+     */
+    abstract Optional<String> quarantine(Replica examined) throws IOException;
+
+    /** Removes a replica if it exists. */
+    abstract void delete(String sha256) throws IOException;
+
+    /** Marks an existing replica as freshly wanted, so a garbage collector's grace period starts again. */
+    abstract void touch(String sha256) throws IOException;
+
+    /** The ids of the blobs on this node, ascending; an unreachable node lists nothing. */
+    abstract Iterator<String> ids();
+
+    /** Blobs on the node and their bytes. */
+    abstract NodeUsage usage();
+
+    /** Removes leftovers of interrupted writes older than the cut-off; returns how many. */
+    abstract int cleanup(java.time.Instant cutoff);
+
+    /** The state administrators see. */
+    abstract NodeStatus status();
+
+    /** Releases clients and connections. */
+    void close() {
     }
 
-    long usableBytes() {
-        return root.toFile().getUsableSpace(); // 0 when the directory does not exist
-    }
-
-    Path blobPath(String sha256) {
-        return blobs.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
-    }
-
-    Path newTempFile(String prefix) throws IOException {
-        Files.createDirectories(tmp); // only under an existing node directory: callers checked isUp()
-        return Files.createTempFile(tmp, prefix, ".tmp");
+    String state() {
+        boolean up = isUp();
+        return !up ? "down" : isDraining() ? "draining" : isReadOnly() ? "read-only" : "up";
     }
 
     /** Rendezvous (highest random weight) weight of this node for a blob. */
@@ -148,15 +164,6 @@ final class Node {
         return ordered;
     }
 
-    /** Forces a directory's entries to disk; not every platform can open a directory, which is then skipped. */
-    static void fsyncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // e.g. Windows cannot open a directory as a channel; the move itself is still atomic
-        }
-    }
-
     // splitmix64 finalizer: spreads every input bit over the whole weight
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
@@ -166,6 +173,6 @@ final class Node {
 
     @Override
     public String toString() {
-        return id;
+        return name + " (" + id + ")";
     }
 }

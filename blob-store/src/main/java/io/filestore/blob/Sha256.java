@@ -105,6 +105,28 @@ final class Sha256 {
         return new Digested(HEX.formatHex(digest.digest()), total);
     }
 
+    /** Hashes a stream to its end (the caller closes it). */
+    static Digested of(InputStream in) throws IOException {
+        MessageDigest digest = newDigest();
+        byte[] buffer = new byte[BUFFER_SIZE];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            total += n;
+            digest.update(buffer, 0, n);
+        }
+        return new Digested(HEX.formatHex(digest.digest()), total);
+    }
+
+    /** Copies a stream to its end into the existing empty file {@code target}, hashing what was read. */
+    static Digested copy(InputStream in, Path target, boolean fsync) throws IOException {
+        try {
+            return receive(in, target, Long.MAX_VALUE - 1, fsync);
+        } catch (TooLargeException e) {
+            throw new IOException(e);
+        }
+    }
+
     private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             out.write(buffer);

@@ -1,7 +1,7 @@
 package io.filestore.replay;
 
 /** The operation cannot start now: another one is running, or the event store is not in the state it needs. */
-public class OperationConflictException extends RuntimeException {
+public class OperationConflictException extends io.filestore.command.api.ConflictException {
 
     public OperationConflictException(String message) {
         super(message);

@@ -1,7 +1,7 @@
 package io.filestore.replay;
 
 /** There is no backup with that id. */
-public class UnknownBackupException extends RuntimeException {
+public class UnknownBackupException extends io.filestore.command.api.NotFoundException {
 
     public UnknownBackupException(String message) {
         super(message);

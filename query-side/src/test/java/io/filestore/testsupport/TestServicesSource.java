@@ -113,6 +113,61 @@ public final class TestServicesSource {
         }
     }
 
+    /**
+     * A schema of a test's own in the test database with every view migration applied ({@link #migrate}); its data
+     * source's one connection works in it. {@link #close()} drops it.
+     */
+    public static final class PrivateSchema implements AutoCloseable {
+
+        private final String name;
+        private final org.springframework.jdbc.datasource.SingleConnectionDataSource dataSource;
+
+        private PrivateSchema(String name, org.springframework.jdbc.datasource.SingleConnectionDataSource dataSource) {
+            this.name = name;
+            this.dataSource = dataSource;
+        }
+
+        /** Creates {@code <prefix>_<random>} and migrates it. */
+        public static PrivateSchema migrated(String prefix) throws java.sql.SQLException {
+            Services services = services();
+            String name = prefix + "_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(services.jdbcUrl(), services.user(),
+                    services.password()); java.sql.Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA " + name);
+            }
+            String url = services.jdbcUrl();
+            var dataSource = new org.springframework.jdbc.datasource.SingleConnectionDataSource(
+                    url + (url.contains("?") ? "&" : "?") + "currentSchema=" + name, services.user(),
+                    services.password(), true);
+            try (java.sql.Connection c = dataSource.getConnection()) {
+                migrate(c);
+            }
+            return new PrivateSchema(name, dataSource);
+        }
+
+        public org.springframework.jdbc.datasource.SingleConnectionDataSource dataSource() {
+            return dataSource;
+        }
+
+        /** Runs statements in the schema (tables a test needs beyond the views'). */
+        public void execute(String... statements) throws java.sql.SQLException {
+            try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
+                for (String statement : statements) {
+                    s.execute(statement);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws java.sql.SQLException {
+            try {
+                execute("DROP SCHEMA " + name + " CASCADE");
+            } finally {
+                dataSource.destroy();
+            }
+        }
+    }
+
     private static long version(org.springframework.core.io.Resource migration) {
         String name = java.util.Objects.requireNonNull(migration.getFilename());
         return Long.parseLong(name.substring(1, name.indexOf("__")).replace("_", ""));

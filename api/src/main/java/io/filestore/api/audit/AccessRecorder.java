@@ -45,7 +45,8 @@ public class AccessRecorder {
     private volatile long loggedDropsAt = System.nanoTime() - LOG_EVERY_NANOS;
     private long droppedLogged;
 
-    private record Access(FileDownloadedEvent event, Instant at) {
+    /** A download record: the event, when it happened, and the client's address (null when unknown). */
+    private record Access(Object event, Instant at, String clientAddress) {
     }
 
     public AccessRecorder(EventBus eventBus, AuditProperties properties) {
@@ -60,7 +61,16 @@ public class AccessRecorder {
 
     /** Records that {@code by} received (part of) version {@code version} of the file. Never blocks. */
     public void downloaded(FileId fileId, int version, UserId by, boolean partial) {
-        if (!queue.offer(new Access(new FileDownloadedEvent(fileId, version, by, partial), Instant.now()))) {
+        offer(new FileDownloadedEvent(fileId, version, by, partial));
+    }
+
+    /** Records that someone holding the public link {@code shareId} received (part of) the file. Never blocks. */
+    public void linkDownloaded(String shareId, FileId fileId, int version, boolean partial) {
+        offer(new io.filestore.command.api.PublicLinkDownloadedEvent(shareId, fileId, version, partial));
+    }
+
+    private void offer(Object event) {
+        if (!queue.offer(new Access(event, Instant.now(), ClientAddressConfiguration.current()))) {
             drop(1);
         }
     }
@@ -108,7 +118,8 @@ public class AccessRecorder {
         }
         List<EventMessage<?>> events = new ArrayList<>(batch.size());
         for (Access access : batch) {
-            events.add(new GenericEventMessage<>(new GenericMessage<>(access.event()), access::at));
+            events.add(new GenericEventMessage<>(new GenericMessage<>(access.event(),
+                    ClientAddressConfiguration.metadata(access.clientAddress())), access::at));
         }
         try {
             eventBus.publish(events);

@@ -31,7 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  * administrators, filtered by actor, file, action and time range. Newest first, paged.
  */
 @RestController
-public class AuditController {
+class AuditController {
 
     static final int MAX_LIMIT = 100;
     static final int MAX_OFFSET = 100_000;
@@ -41,7 +41,7 @@ public class AuditController {
 
     private final io.filestore.api.files.FileQueries files;
 
-    public AuditController(QueryGateway queries, AdminGuard admins, io.filestore.api.files.FileQueries files) {
+    AuditController(QueryGateway queries, AdminGuard admins, io.filestore.api.files.FileQueries files) {
         this.files = files;
         this.queries = queries;
         this.admins = admins;
@@ -75,6 +75,7 @@ public class AuditController {
     public ApiResponse<Map<String, Object>> audit(Caller caller,
                                                   @RequestParam(required = false) String actor,
                                                   @RequestParam(required = false) String fileId,
+                                                  @RequestParam(required = false) String target,
                                                   @RequestParam(required = false) String type,
                                                   @RequestParam(required = false) String from,
                                                   @RequestParam(required = false) String to,
@@ -91,7 +92,7 @@ public class AuditController {
             throw new BadRequestException("from", "from must be before to");
         }
         AuditQuery query = new AuditQuery(actor == null ? null : userId(actor), fileId == null ? null : fileId(fileId),
-                action, start, end, offset, limit);
+                target(target), action, start, end, offset, limit);
         return ApiResponse.ok(body(join(queries.query(query, AuditPage.class)), limit, offset));
     }
 
@@ -113,6 +114,19 @@ public class AuditController {
 
     private static Instant instant(String parameter, String value) {
         return io.filestore.api.web.Instants.filter(parameter, value, false);
+    }
+
+    /** {@code kind:id} as entries name their targets: user, file, token, backup or link, at most 300 characters. */
+    private static String target(String value) {
+        if (value == null) {
+            return null;
+        }
+        String trimmed = value.trim();
+        if (trimmed.length() > 300 || !trimmed.matches("(user|file|token|backup|link):[A-Za-z0-9._@+\\-]{1,290}")) {
+            throw new BadRequestException("target", "target must be user:<id>, file:<id>, token:<id>, backup:<id> or "
+                    + "link:<share id>");
+        }
+        return trimmed;
     }
 
     private static UserId userId(String value) {

@@ -33,7 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/backup")
-public class BackupController {
+class BackupController {
 
     private final BackupService backups;
     private final RestoreService restores;
@@ -41,9 +41,12 @@ public class BackupController {
     private final Projections projections;
     private final AdminGuard admins;
     private final BackupDeletion deletion;
+    private final io.filestore.api.audit.AuditFacts facts;
 
-    public BackupController(BackupService backups, RestoreService restores, RebuildService rebuilds,
-                            Projections projections, AdminGuard admins, BackupDeletion deletion) {
+    BackupController(BackupService backups, RestoreService restores, RebuildService rebuilds,
+                     Projections projections, AdminGuard admins, BackupDeletion deletion,
+                     io.filestore.api.audit.AuditFacts facts) {
+        this.facts = facts;
         this.backups = backups;
         this.restores = restores;
         this.rebuilds = rebuilds;
@@ -55,7 +58,8 @@ public class BackupController {
     @PostMapping("/start")
     public ResponseEntity<ApiResponse<BackupStatus>> start(Caller caller) {
         admins.requireAdmin(caller);
-        BackupStatus backup = backups.start();
+        BackupStatus backup = backups.start(id ->
+                facts.record(new io.filestore.command.api.BackupStartedEvent(id, caller.userId())));
         return ResponseEntity.accepted().location(URI.create("/api/backup/" + backup.id()))
                 .body(ApiResponse.ok(backup));
     }
@@ -89,7 +93,9 @@ public class BackupController {
     @DeleteMapping("/{id}")
     public ApiResponse<BackupDeletion.DeletedBackup> delete(Caller caller, @PathVariable String id) {
         admins.requireAdmin(caller);
-        return ApiResponse.ok(deletion.delete(id));
+        BackupDeletion.DeletedBackup deleted = deletion.delete(id);
+        facts.record(new io.filestore.command.api.BackupDeletedEvent(id, caller.userId()));
+        return ApiResponse.ok(deleted);
     }
 
     @PostMapping("/restore")
@@ -100,7 +106,8 @@ public class BackupController {
             throw new BadRequestException("body", "a JSON object with the backupId is required");
         }
         RestoreStatus restore = restores.start(new RestoreRequest(body.backupId(), instant(body.pointInTime()),
-                body.position(), Boolean.TRUE.equals(body.replace())));
+                body.position(), Boolean.TRUE.equals(body.replace()), caller.userId().value(),
+                io.filestore.api.audit.ClientAddressConfiguration.current()));
         return ResponseEntity.accepted().location(URI.create("/api/backup/restores/" + restore.id()))
                 .body(ApiResponse.ok(restore));
     }

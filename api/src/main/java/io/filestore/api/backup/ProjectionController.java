@@ -23,7 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/admin/projections")
-public class ProjectionController {
+class ProjectionController {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._\\-]{1,100}");
 
@@ -31,7 +31,7 @@ public class ProjectionController {
     private final RebuildService rebuilds;
     private final AdminGuard admins;
 
-    public ProjectionController(Projections projections, RebuildService rebuilds, AdminGuard admins) {
+    ProjectionController(Projections projections, RebuildService rebuilds, AdminGuard admins) {
         this.projections = projections;
         this.rebuilds = rebuilds;
         this.admins = admins;

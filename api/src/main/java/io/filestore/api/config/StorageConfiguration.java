@@ -1,7 +1,9 @@
 package io.filestore.api.config;
 
+import io.filestore.blob.BlobEncryption;
 import io.filestore.blob.BlobStore;
 import io.filestore.blob.BlobStoreSettings;
+import io.filestore.blob.S3NodeSettings;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -16,12 +18,18 @@ public class StorageConfiguration {
     private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
 
     @Bean
-    public BlobStore blobStore(FilestoreProperties properties, BlobStoreProperties blobs) {
+    public BlobStore blobStore(FilestoreProperties properties, BlobStoreProperties blobs,
+                               EncryptionProperties encryptionProperties) {
         List<Path> nodes = blobs.resolveNodes(properties.dataDir());
-        log.info("Data directory {}; blob store nodes {} with replication factor {}",
-                properties.dataDir(), nodes, blobs.replicationFactor());
+        List<S3NodeSettings> s3Nodes = blobs.s3NodeSettings();
+        log.info("Data directory {}; blob store nodes {} and S3 nodes {} with replication factor {}",
+                properties.dataDir(), nodes, s3Nodes, blobs.replicationFactor());
+        // a missing or wrong master key stops the start here, before anything is read or written
+        BlobEncryption encryption = BlobEncryption.load(encryptionProperties.enabled(),
+                encryptionProperties.keysetFile(), System.getenv("FILESTORE_ENCRYPTION_KEYSET"),
+                properties.dataDir());
         return new BlobStore(new BlobStoreSettings(nodes, blobs.replicationFactor(), blobs.minFreeSpace().toBytes(),
                 blobs.fsync(), blobs.verifiedCacheEntries(), blobs.verifiedMaxAge(), blobs.healQueueCapacity(),
-                blobs.locations()));
+                blobs.locations(), s3Nodes, blobs.resolveStagingDirectory(properties.dataDir())), encryption);
     }
 }

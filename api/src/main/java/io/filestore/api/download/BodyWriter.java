@@ -2,6 +2,7 @@ package io.filestore.api.download;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,36 +12,59 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Copies regions of one file to a response body through a fixed buffer, never holding more than that buffer.
+ * Copies regions of one file (or of a {@link DownloadTarget.RangeStream}, one ranged read per region) to a response
+ * body through a fixed buffer, never holding more than that buffer.
  * A failure to read the file is thrown as it is; a failure to write to the client becomes a
  * {@link ClientDisconnectedException} so that the caller can tell the two apart.
  */
 final class BodyWriter {
 
     private final FileChannel source;
+    private final DownloadTarget.RangeStream stream;
     private final OutputStream out;
     private final byte[] buffer;
 
     BodyWriter(FileChannel source, OutputStream out, int bufferSize) {
         this.source = source;
+        this.stream = null;
+        this.out = out;
+        this.buffer = new byte[bufferSize];
+    }
+
+    BodyWriter(DownloadTarget.RangeStream stream, OutputStream out, int bufferSize) {
+        this.source = null;
+        this.stream = java.util.Objects.requireNonNull(stream, "stream");
         this.out = out;
         this.buffer = new byte[bufferSize];
     }
 
     /** Sends {@code length} bytes of the file from {@code position} on, with positioned reads. */
     void region(long position, long length) throws IOException {
-        long sent = 0;
-        while (sent < length) {
-            int chunk = (int) Math.min(buffer.length, length - sent);
-            ByteBuffer target = ByteBuffer.wrap(buffer, 0, chunk);
-            while (target.hasRemaining()) {
-                if (source.read(target, position + sent + target.position()) < 0) {
-                    throw new EOFException("file ended at byte " + (position + sent + target.position())
-                            + ", expected " + (position + length));
-                }
+        try (InputStream in = stream == null || length == 0 ? null : stream.open(position, length)) {
+            long sent = 0;
+            while (sent < length) {
+                int chunk = (int) Math.min(buffer.length, length - sent);
+                fill(in, position + sent, chunk, position + length);
+                write(buffer, chunk);
+                sent += chunk;
             }
-            write(buffer, chunk);
-            sent += chunk;
+        }
+    }
+
+    /** Reads {@code chunk} bytes at {@code position} into the buffer, from the stream or with positioned reads. */
+    private void fill(InputStream in, long position, int chunk, long end) throws IOException {
+        if (in != null) {
+            int n = in.readNBytes(buffer, 0, chunk);
+            if (n < chunk) {
+                throw new EOFException("content ended at byte " + (position + n) + ", expected " + end);
+            }
+            return;
+        }
+        ByteBuffer target = ByteBuffer.wrap(buffer, 0, chunk);
+        while (target.hasRemaining()) {
+            if (source.read(target, position + target.position()) < 0) {
+                throw new EOFException("file ended at byte " + (position + target.position()) + ", expected " + end);
+            }
         }
     }
 
@@ -58,15 +82,17 @@ final class BodyWriter {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform provides SHA-256", e);
         }
+        try (InputStream in = stream == null || length == 0 ? null : stream.open(0, length)) {
+            verifiedWhole(in, length, check, digest);
+        }
+    }
+
+    private void verifiedWhole(InputStream in, long length, ContentCheck check, MessageDigest digest)
+            throws IOException {
         long sent = 0;
         while (sent < length) {
             int chunk = (int) Math.min(buffer.length, length - sent);
-            ByteBuffer target = ByteBuffer.wrap(buffer, 0, chunk);
-            while (target.hasRemaining()) {
-                if (source.read(target, sent + target.position()) < 0) {
-                    throw new EOFException("file ended at byte " + (sent + target.position()) + ", expected " + length);
-                }
-            }
+            fill(in, sent, chunk, length);
             digest.update(buffer, 0, chunk);
             if (sent + chunk == length) {
                 String actual = HexFormat.of().formatHex(digest.digest());

@@ -17,6 +17,14 @@ public interface ContentCheck {
     /** A file with the same content, checked against {@link #sha256()} before it is returned (for ranges). */
     Path checkedFile();
 
+    /**
+     * The target served from content checked against {@link #sha256()} before it is returned (for ranges): by
+     * default {@link #checkedFile()}; a check whose content may be in an object store overrides it.
+     */
+    default DownloadTarget checkedTarget(DownloadTarget target) {
+        return target.withFile(checkedFile());
+    }
+
     /** The streamed bytes hashed to {@code actualSha256}: the file served is corrupt. */
     void mismatch(String actualSha256);
 }

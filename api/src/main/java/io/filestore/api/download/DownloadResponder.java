@@ -121,7 +121,7 @@ public final class DownloadResponder {
 
         RangeParser.Result ranges = head ? new RangeParser.Ignored("HEAD") : requestedRanges(request, target);
         if (ranges instanceof Satisfiable && target.check() != null) {
-            target = target.withFile(target.check().checkedFile()); // a range cannot be hashed as it streams
+            target = target.check().checkedTarget(target); // a range cannot be hashed as it streams
         }
         try {
             if (ranges instanceof Unsatisfiable) {
@@ -184,7 +184,7 @@ public final class DownloadResponder {
         if (sendfile) {
             checkFileSize(target, Files.size(target.file()));
         }
-        try (FileChannel channel = withBody && !sendfile ? open(target) : null) {
+        try (FileChannel channel = withBody && !sendfile && target.file() != null ? open(target) : null) {
             writeValidators(response, target);
             response.setHeader("Content-Disposition", ContentDispositionHeader.attachment(target.filename()));
             if (range == null) {
@@ -200,10 +200,10 @@ public final class DownloadResponder {
                 request.setAttribute(SENDFILE_FILENAME_ATTR, target.file().toAbsolutePath().toString());
                 request.setAttribute(SENDFILE_START_ATTR, start);
                 request.setAttribute(SENDFILE_END_ATTR, start + length);
-            } else if (channel != null && verified) {
-                new BodyWriter(channel, response.getOutputStream(), bufferSize).verifiedWhole(length, target.check());
-            } else if (channel != null) {
-                new BodyWriter(channel, response.getOutputStream(), bufferSize).region(start, length);
+            } else if (withBody && verified) {
+                writer(channel, target, response).verifiedWhole(length, target.check());
+            } else if (withBody) {
+                writer(channel, target, response).region(start, length);
             }
         }
     }
@@ -212,18 +212,26 @@ public final class DownloadResponder {
             throws IOException {
         MultipartByteRanges body = new MultipartByteRanges(ranges, target.size(), mediaType(target),
                 MultipartByteRanges.newBoundary());
-        try (FileChannel channel = open(target)) {
+        try (FileChannel channel = target.file() != null ? open(target) : null) {
             writeValidators(response, target);
             response.setHeader("Content-Disposition", ContentDispositionHeader.attachment(target.filename()));
             response.setStatus(HttpServletResponse.SC_PARTIAL_CONTENT);
             response.setContentType(body.contentType());
             response.setContentLengthLong(body.contentLength());
-            body.writeTo(new BodyWriter(channel, response.getOutputStream(), bufferSize));
+            body.writeTo(writer(channel, target, response));
         }
+    }
+
+    /** Copies from the open file, or (without one) from the target's stream, one ranged read per region. */
+    private BodyWriter writer(FileChannel channel, DownloadTarget target, HttpServletResponse response)
+            throws IOException {
+        return channel != null ? new BodyWriter(channel, response.getOutputStream(), bufferSize)
+                : new BodyWriter(target.stream(), response.getOutputStream(), bufferSize);
     }
 
     private boolean canSendfile(HttpServletRequest request, DownloadTarget target, long length) {
         return useSendfile
+                && target.file() != null
                 && length >= SENDFILE_MIN_LENGTH
                 && Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORTED_ATTR))
                 // Tomcat opens the file by its path name, which only names the same file on the default file system.

@@ -1,5 +1,7 @@
 package io.filestore.api.download;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
@@ -7,7 +9,8 @@ import java.util.Objects;
 /**
  * What {@link DownloadResponder} sends: one stored file and the metadata that describes it.
  *
- * @param file         the file holding the bytes; read at most {@code size} bytes from it
+ * @param file         the file holding the bytes; read at most {@code size} bytes from it; null when the bytes come
+ *                     from {@code stream} only (an object in an S3 bucket)
  * @param size         the representation's length in bytes; must equal the file's size on disk
  * @param etag         the strong entity tag without quotes (the blob's sha256 hex); sent as {@code "<etag>"}
  * @param lastModified when this version was created; sent and compared with one-second precision
@@ -15,22 +18,42 @@ import java.util.Objects;
  *                     {@code application/octet-stream}
  * @param filename     the name the user agent should save the file under (any Unicode; sanitised when sent)
  * @param check        how the bytes are checked against the content's hash while they are served, or null for not
+ * @param stream       reads a region of the content when there is no {@code file} (a ranged GET); null with a file
  */
 public record DownloadTarget(Path file, long size, String etag, Instant lastModified, String mediaType,
-                             String filename, ContentCheck check) {
+                             String filename, ContentCheck check, RangeStream stream) {
+
+    /** Reads {@code length} bytes of the content from {@code position} on; the caller closes the stream. */
+    @FunctionalInterface
+    public interface RangeStream {
+        InputStream open(long position, long length) throws IOException;
+    }
 
     /** A target whose bytes are served unchecked. */
     public DownloadTarget(Path file, long size, String etag, Instant lastModified, String mediaType, String filename) {
-        this(file, size, etag, lastModified, mediaType, filename, null);
+        this(file, size, etag, lastModified, mediaType, filename, null, null);
+    }
+
+    /** A target in a file. */
+    public DownloadTarget(Path file, long size, String etag, Instant lastModified, String mediaType, String filename,
+                          ContentCheck check) {
+        this(file, size, etag, lastModified, mediaType, filename, check, null);
     }
 
     /** The same target served from another file (a checked copy of the same content). */
-    DownloadTarget withFile(Path other) {
-        return new DownloadTarget(other, size, etag, lastModified, mediaType, filename, check);
+    public DownloadTarget withFile(Path other) {
+        return new DownloadTarget(other, size, etag, lastModified, mediaType, filename, check, null);
+    }
+
+    /** The same target served from another stream (a checked copy of the same content in an object store). */
+    public DownloadTarget withStream(RangeStream other) {
+        return new DownloadTarget(null, size, etag, lastModified, mediaType, filename, check, other);
     }
 
     public DownloadTarget {
-        Objects.requireNonNull(file, "file");
+        if (file == null && stream == null) {
+            throw new NullPointerException("file or stream");
+        }
         Objects.requireNonNull(etag, "etag");
         Objects.requireNonNull(lastModified, "lastModified");
         Objects.requireNonNull(filename, "filename");

@@ -4,7 +4,6 @@ import io.filestore.api.audit.AccessRecorder;
 import io.filestore.api.config.FilestoreProperties;
 import io.filestore.api.download.DownloadResponder;
 import io.filestore.api.search.FileSearch;
-import io.filestore.api.search.SearchReadYourWrites;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.api.web.IdempotencyKeys;
 import io.filestore.api.web.BadRequestException;
@@ -33,7 +32,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.http.MediaTypeFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -55,7 +53,7 @@ public class FileController {
     static final int MAX_LIMIT = 100;
     static final int MAX_OFFSET = 100_000;
 
-    private final CommandGateway commands;
+    private final io.filestore.api.write.Writes writes;
     private final FileQueries queries;
     private final UploadReader uploads;
     private final BlobStore blobs;
@@ -63,17 +61,15 @@ public class FileController {
     private final FileCreator creator;
     private final AccessRecorder accesses;
     private final FileSearch search;
-    private final SearchReadYourWrites searchWrites;
     private final IdempotentUploads idempotentUploads;
 
-    public FileController(CommandGateway commands, FileQueries queries, UploadReader uploads, BlobStore blobs,
+    public FileController(io.filestore.api.write.Writes writes, FileQueries queries, UploadReader uploads, BlobStore blobs,
                           FilestoreProperties properties, FileCreator creator, AccessRecorder accesses,
-                          FileSearch search, SearchReadYourWrites searchWrites, IdempotentUploads idempotentUploads) {
+                          FileSearch search, IdempotentUploads idempotentUploads) {
         this.idempotentUploads = idempotentUploads;
         this.accesses = accesses;
         this.search = search;
-        this.searchWrites = searchWrites;
-        this.commands = commands;
+        this.writes = writes;
         this.creator = creator;
         this.queries = queries;
         this.uploads = uploads;
@@ -152,27 +148,35 @@ public class FileController {
 
     @PutMapping("/{id}")
     @QueryParameters({"name", "description", "tags", "folder", "mimeType", "changeLog"})
-    public ResponseEntity<ApiResponse<FileResponse>> addVersion(Caller caller, @PathVariable String id,
-                                                                HttpServletRequest request) throws IOException {
+    public ResponseEntity<?> addVersion(Caller caller, @PathVariable String id, HttpServletRequest request)
+            throws IOException {
         FileId fileId = new FileId(id);
         FileView current = queries.live(fileId, caller.actor());
         FileQueries.requireRole(current, caller.actor(), io.filestore.command.api.Role.EDITOR);
         ExpectedState expected = IfMatch.from(request);
+        String idempotencyKey = IdempotencyKeys.parse(request.getHeader(IdempotencyKeys.HEADER));
+        if (idempotencyKey != null) {
+            // a retry may carry the If-Match of the version it added: the aggregate alone decides
+            return idempotentUploads.newVersion(caller, idempotencyKey, request,
+                    upload -> addVersion(caller, fileId, current, expected, upload));
+        }
         if (expected != null && !expected.matches(current.version(), current.blobId(), current.sequence())) {
             // fail before reading content (the aggregate checks again, race-free)
             throw new VersionConflictException(current.version(), current.blobId(), current.sequence());
         }
-        ReceivedUpload upload = uploads.read(request);
+        return addVersion(caller, fileId, current, expected, uploads.read(request));
+    }
+
+    private ResponseEntity<ApiResponse<FileResponse>> addVersion(Caller caller, FileId fileId, FileView current,
+                                                                 ExpectedState expected, ReceivedUpload upload) {
         MetadataInput input = upload.metadata();
         FileName newName = input.name() != null ? new FileName(input.name()) : null;
         MediaType mediaType = mediaTypeFor(input.mimeType() != null ? input.mimeType() : upload.suppliedContentType(),
                 newName != null ? newName : current.name());
         io.filestore.api.admission.UploadAdmissionFilter.releaseEarly();
-        long sequence = (Long) commands.sendAndWait(new AddFileVersionCommand(fileId,
+        writes.send(new AddFileVersionCommand(fileId,
                 new BlobId(upload.blob().sha256()), upload.blob().size(), mediaType, newName, input.patch(),
                 input.changeLog(), caller.actor(), expected));
-        queries.awaitSequence(fileId, sequence);
-        searchWrites.awaitIndexed(fileId, sequence);
         return withEtag(queries.live(fileId, caller.actor()));
     }
 
@@ -193,10 +197,7 @@ public class FileController {
         FileId fileId = new FileId(id);
         FileQueries.requireRole(queries.live(fileId, caller.actor()), caller.actor(), io.filestore.command.api.Role.EDITOR);
         ExpectedState expected = IfMatch.from(request);
-        long sequence = (Long) commands.sendAndWait(
-                new RestoreFileVersionCommand(fileId, version, null, caller.actor(), expected));
-        queries.awaitSequence(fileId, sequence);
-        searchWrites.awaitIndexed(fileId, sequence);
+        writes.send(new RestoreFileVersionCommand(fileId, version, null, caller.actor(), expected));
         return withEtag(queries.live(fileId, caller.actor()));
     }
 
@@ -219,10 +220,7 @@ public class FileController {
         }
         ExpectedState expected = IfMatch.from(request);
         FileName name = input.name() != null ? new FileName(input.name()) : null;
-        long sequence = (Long) commands.sendAndWait(
-                new UpdateFileMetadataCommand(fileId, name, input.patch(), caller.actor(), expected));
-        queries.awaitSequence(fileId, sequence);
-        searchWrites.awaitIndexed(fileId, sequence);
+        writes.send(new UpdateFileMetadataCommand(fileId, name, input.patch(), caller.actor(), expected));
         return withEtag(queries.live(fileId, caller.actor()));
     }
 
@@ -232,9 +230,7 @@ public class FileController {
         FileId fileId = new FileId(id);
         FileQueries.requireRole(queries.live(fileId, caller.actor()), caller.actor(), io.filestore.command.api.Role.ADMIN);
         ExpectedState expected = IfMatch.from(request);
-        long sequence = (Long) commands.sendAndWait(new DeleteFileCommand(fileId, caller.actor(), expected));
-        queries.awaitSequence(fileId, sequence);
-        searchWrites.awaitRemoved(fileId);
+        writes.send(new DeleteFileCommand(fileId, caller.actor(), expected));
         return withEtag(queries.trashed(fileId, caller.actor()));
     }
 

@@ -12,7 +12,6 @@ import io.filestore.command.api.UploadFileCommand;
 import io.filestore.command.api.UserId;
 import io.filestore.query.metadata.api.FileView;
 import java.util.Optional;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,15 +21,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class FileCreator {
 
-    private final CommandGateway commands;
+    private final io.filestore.api.write.Writes writes;
     private final FileQueries queries;
 
-    private final io.filestore.api.search.SearchReadYourWrites searchWrites;
-
-    public FileCreator(CommandGateway commands, FileQueries queries,
-                       io.filestore.api.search.SearchReadYourWrites searchWrites) {
-        this.searchWrites = searchWrites;
-        this.commands = commands;
+    public FileCreator(io.filestore.api.write.Writes writes, FileQueries queries) {
+        this.writes = writes;
         this.queries = queries;
     }
 
@@ -61,10 +56,8 @@ public class FileCreator {
     /** Sends the upload command for {@code fileId} and waits (bounded) until the owner's read shows the file. */
     public FileView create(FileId fileId, NewFile file, PutResult blob, UserId owner) {
         UploadAdmissionFilter.releaseEarly();
-        commands.sendAndWait(new UploadFileCommand(fileId, file.name(), file.mediaType(), blob.size(),
+        writes.send(new UploadFileCommand(fileId, file.name(), file.mediaType(), blob.size(),
                 new BlobId(blob.sha256()), file.metadata(), owner));
-        queries.awaitSequence(fileId, 0);
-        searchWrites.awaitIndexed(fileId, 0);
         return queries.live(fileId, io.filestore.command.api.Actor.user(owner));
     }
 

@@ -91,7 +91,8 @@ public class FileQueries {
 
     /**
      * Waits (bounded by {@code filestore.read-your-writes-timeout}) until the view reflects aggregate sequence
-     * {@code sequence} of the file, so that the writer reads its own write.
+     * {@code sequence} of the file. Writes wait through {@link io.filestore.api.write.Writes}; this serves a retried
+     * upload that must find out whether a stopped process created the file before it could answer.
      */
     public void awaitSequence(FileId fileId, long sequence) {
         boolean visible = changes.awaitVisible(fileId,
@@ -101,11 +102,5 @@ public class FileQueries {
             log.warn("view of file {} did not reach sequence {} within {}", fileId, sequence,
                     properties.readYourWritesTimeout());
         }
-    }
-
-    /** Waits until the view of a purged file is gone. */
-    public void awaitGone(FileId fileId) {
-        changes.awaitVisible(fileId, () -> join(queries.query(new ViewSequenceQuery(fileId), Long.class)) < 0,
-                properties.readYourWritesTimeout());
     }
 }

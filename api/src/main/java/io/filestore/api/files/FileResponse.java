@@ -46,7 +46,7 @@ public record FileResponse(String fileId, String name, long size, String mimeTyp
                 new MetadataResponse(view.metadata().description(), view.metadata().tags(),
                         view.metadata().folder(), view.metadata().attributes()),
                 view.owner().value(),
-                "/api/files/" + view.fileId().value() + "/download",
+                FileUrls.of(view.fileId(), view.version(), view.permissions()),
                 view.deletedAt(),
                 PermissionsResponse.of(view.permissions()));
     }

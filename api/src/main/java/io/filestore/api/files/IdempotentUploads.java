@@ -104,6 +104,64 @@ class IdempotentUploads {
         return ResponseEntity.created(URI.create(location)).body(body);
     }
 
+    /** What a new version does once its content is stored: adds it and answers. */
+    interface NewVersion {
+        ResponseEntity<ApiResponse<FileResponse>> add(ReceivedUpload upload);
+    }
+
+    /**
+     * A new version ({@code PUT /api/files/{id}}) with an {@code Idempotency-Key}: the first request adds the version
+     * and its answer is kept; a retry with the same key and request (method, path, query, content, the name, type,
+     * metadata and change log it declares, and {@code If-Match}) gets the same answer again
+     * ({@code Idempotent-Replayed: true}) and no second version; the same key with another request is 422, while the
+     * first still runs 409. A request that fails frees its key. If the process stops after the version was added but
+     * before the answer was kept, a retry adds it again, unless it carries {@code If-Match} (then the aggregate
+     * refuses it with 412): send {@code If-Match} with retried versions.
+     */
+    ResponseEntity<?> newVersion(Caller caller, String key, HttpServletRequest request, NewVersion work)
+            throws IOException {
+        String callerId = caller.userId().value();
+        String line = request.getMethod() + " " + request.getRequestURI()
+                + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+        IdempotencyKeys.Claim claim = keys.claim(callerId, key, line, null);
+        if (claim instanceof IdempotencyKeys.InFlight) {
+            return problem(HttpStatus.CONFLICT, "a request with this Idempotency-Key is still being processed", request);
+        }
+        if (claim instanceof IdempotencyKeys.Done done && !done.requestLine().equals(line)) {
+            return problem(HttpStatus.UNPROCESSABLE_CONTENT, "this Idempotency-Key was used for a different request",
+                    request);
+        }
+        ReceivedUpload upload;
+        try {
+            upload = uploads.read(request);
+        } catch (IOException | RuntimeException e) {
+            if (claim instanceof IdempotencyKeys.Claimed) {
+                keys.release(callerId, key);
+            }
+            throw e;
+        }
+        String fingerprint = IdempotencyKeys.fingerprint(line, upload.blob().sha256(), upload.suppliedContentType(),
+                json.writeValueAsString(upload.metadata()), request.getHeader("If-Match"));
+        if (claim instanceof IdempotencyKeys.Done done) {
+            if (!fingerprint.equals(done.fingerprint())) {
+                return problem(HttpStatus.UNPROCESSABLE_CONTENT,
+                        "this Idempotency-Key was used for a different request", request);
+            }
+            return ResponseEntity.status(done.status()).contentType(MediaType.APPLICATION_JSON)
+                    .header(REPLAYED, "true").body(done.body());
+        }
+        ResponseEntity<ApiResponse<FileResponse>> answer;
+        try {
+            answer = work.add(upload);
+        } catch (RuntimeException e) {
+            keys.release(callerId, key);
+            throw e;
+        }
+        keys.complete(callerId, key, fingerprint, answer.getStatusCode().value(), null,
+                json.writeValueAsString(answer.getBody()));
+        return answer;
+    }
+
     private static ResponseEntity<?> problem(HttpStatus status, String detail, HttpServletRequest request) {
         return ApiExceptionHandler.problem(status, detail, request, null);
     }

@@ -1,13 +1,11 @@
 package io.filestore.api.files;
 
-import io.filestore.api.search.SearchReadYourWrites;
 import io.filestore.api.web.ApiResponse;
 import io.filestore.api.web.Caller;
 import io.filestore.command.api.FileId;
 import io.filestore.command.api.PurgeFileCommand;
 import io.filestore.command.api.RestoreFileFromTrashCommand;
 import java.util.Map;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -19,16 +17,14 @@ import org.springframework.web.bind.annotation.RestController;
 /** The trash: deleted files stay restorable until purged (by their owner, or after the retention period). */
 @RestController
 @RequestMapping("/api/trash")
-public class TrashController {
+class TrashController {
 
-    private final CommandGateway commands;
+    private final io.filestore.api.write.Writes writes;
     private final FileQueries queries;
-    private final SearchReadYourWrites searchWrites;
 
-    public TrashController(CommandGateway commands, FileQueries queries, SearchReadYourWrites searchWrites) {
-        this.commands = commands;
+    TrashController(io.filestore.api.write.Writes writes, FileQueries queries) {
+        this.writes = writes;
         this.queries = queries;
-        this.searchWrites = searchWrites;
     }
 
     @GetMapping
@@ -43,9 +39,7 @@ public class TrashController {
                                                                                    @PathVariable String id) {
         FileId fileId = new FileId(id);
         queries.trashed(fileId, caller.actor());
-        long sequence = (Long) commands.sendAndWait(new RestoreFileFromTrashCommand(fileId, caller.actor()));
-        queries.awaitSequence(fileId, sequence);
-        searchWrites.awaitIndexed(fileId, sequence);
+        writes.send(new RestoreFileFromTrashCommand(fileId, caller.actor()));
         return FileController.withEtag(queries.live(fileId, caller.actor()));
     }
 
@@ -53,8 +47,7 @@ public class TrashController {
     public ApiResponse<Map<String, Object>> purge(Caller caller, @PathVariable String id) {
         FileId fileId = new FileId(id);
         queries.trashed(fileId, caller.actor());
-        commands.sendAndWait(new PurgeFileCommand(fileId, caller.actor(), false));
-        queries.awaitGone(fileId);
+        writes.send(new PurgeFileCommand(fileId, caller.actor(), false));
         return ApiResponse.ok(Map.of("fileId", fileId.value(), "purged", true));
     }
 }

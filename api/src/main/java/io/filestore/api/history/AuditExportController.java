@@ -31,12 +31,12 @@ import tools.jackson.databind.node.ObjectNode;
  * a database cursor; and the check of such an export, against its own chain and against the store.
  */
 @RestController
-public class AuditExportController {
+class AuditExportController {
 
     private final AuditLog log;
     private final AdminGuard admins;
 
-    public AuditExportController(AuditLog log, AdminGuard admins) {
+    AuditExportController(AuditLog log, AdminGuard admins) {
         this.log = log;
         this.admins = admins;
     }
@@ -127,6 +127,8 @@ public class AuditExportController {
             node.put("action", entry.action());
             node.put("actor", entry.actor());
             node.put("fileId", entry.fileId());
+            node.put("target", entry.target());
+            node.put("clientAddress", entry.clientAddress());
             node.set("details", AuditChain.parse(entry.details() == null ? "{}" : entry.details()));
             sink.accept(chain.line(node));
             count[0]++;

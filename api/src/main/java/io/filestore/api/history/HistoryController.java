@@ -61,19 +61,21 @@ import org.springframework.web.bind.annotation.RestController;
  * exactly like a file that does not exist.
  */
 @RestController
-public class HistoryController {
+class HistoryController {
 
     static final int MAX_LIMIT = 100;
     static final int MAX_OFFSET = 100_000;
     /** Parameters of {@code GET /api/files} that an {@code asOf} listing understands. */
-    static final Set<String> LISTING_PARAMETERS = Set.of("asOf", "limit", "offset", "folder", "recursive");
+    static final Set<String> LISTING_PARAMETERS = Set.of("asOf", "limit", "offset", "folder", "recursive", "tags",
+            "mimeType", "minSize", "maxSize", "createdAfter", "createdBefore", "updatedAfter", "updatedBefore",
+            "owner", "sort");
 
     private final QueryGateway queries;
     private final BlobStore blobs;
     private final DownloadResponder downloads;
     private final AccessRecorder accesses;
 
-    public HistoryController(QueryGateway queries, BlobStore blobs, FilestoreProperties properties,
+    HistoryController(QueryGateway queries, BlobStore blobs, FilestoreProperties properties,
                              AccessRecorder accesses) {
         this.queries = queries;
         this.blobs = blobs;
@@ -82,25 +84,32 @@ public class HistoryController {
                 properties.download().sendfile());
     }
 
-    /** The caller's own files as they were at {@code asOf}, newest created first; optionally one folder (subtree). */
+    /**
+     * The caller's own files as they were at {@code asOf}, filtered and sorted as they were then: folder, tags,
+     * media type, size and dates (the filters of the present listing), newest created first by default. Full text
+     * ({@code q}), facets and cursors are the search index's, which knows only the present: a 400 with asOf.
+     */
     @GetMapping(path = "/api/files", params = "asOf")
+    @io.filestore.api.web.QueryParameters({"folder", "recursive", "tags", "mimeType", "minSize", "maxSize",
+            "createdAfter", "createdBefore", "updatedAfter", "updatedBefore", "owner", "sort",
+            // the search's own: refused below with a reason
+            "q", "facets", "facetSize", "cursor"})
     public ApiResponse<Map<String, Object>> list(Caller caller, @RequestParam String asOf,
                                                  @RequestParam(defaultValue = "20") int limit,
                                                  @RequestParam(defaultValue = "0") int offset,
-                                                 @RequestParam(required = false) String folder,
-                                                 @RequestParam(defaultValue = "true") boolean recursive,
                                                  HttpServletRequest request) {
         Instant at = Instants.past("asOf", asOf);
         for (String name : request.getParameterMap().keySet()) {
             if (!LISTING_PARAMETERS.contains(name)) {
-                throw new BadRequestException(name, "with asOf, the listing takes only limit, offset, folder and "
-                        + "recursive; " + name + " is not supported");
+                throw new BadRequestException(name, "with asOf, the listing takes " + new java.util.TreeSet<>(
+                        LISTING_PARAMETERS) + "; " + name + " is not supported (full text, facets and cursors "
+                        + "search the present)");
             }
         }
         paging(limit, offset);
-        String normalized = folder == null ? null : folder(folder);
-        FilePage page = join(queries.query(new ListFilesAsOfQuery(caller.actor(), at, normalized, recursive, offset,
-                limit), FilePage.class));
+        AsOfListing listing = AsOfListing.parse(request, caller);
+        FilePage page = join(queries.query(new ListFilesAsOfQuery(caller.actor(), at, listing.filters(),
+                listing.sort(), listing.direction(), offset, limit), FilePage.class));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("asOf", at);
         body.put("files", page.files().stream().map(f -> HistoricResponses.file(f, at)).toList());
@@ -176,7 +185,7 @@ public class HistoryController {
             served = old.version();
         }
         ReadableBlob blob = blobs.open(blobId.sha256());
-        downloads.respond(request, response, new DownloadTarget(blob.path(), blob.size(), blobId.sha256(), modified,
+        downloads.respond(request, response, io.filestore.api.storage.BlobContentCheck.verified(blob, modified,
                 mediaType.value(), file.name().value()));
         if (request.getMethod().equals("GET") && (response.getStatus() == 200 || response.getStatus() == 206)) {
             accesses.downloaded(fileId, served, caller.userId(), response.getStatus() == 206);

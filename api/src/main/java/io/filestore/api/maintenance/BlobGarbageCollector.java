@@ -51,10 +51,13 @@ public class BlobGarbageCollector {
     private final OperationGuard operations;
     private final BackupBlobs backupBlobs;
     private final JdbcClient jdbc;
+    private final io.filestore.api.storage.SingletonJobs jobs;
 
     public BlobGarbageCollector(BlobStore blobs, QueryGateway queries, EventProcessingConfiguration processing,
                                 BlobStoreProperties properties, OperationGuard operations,
-                                BackupSettings backupSettings, JdbcClient jdbc) {
+                                BackupSettings backupSettings, JdbcClient jdbc,
+                                io.filestore.api.storage.SingletonJobs jobs) {
+        this.jobs = jobs;
         this.jdbc = jdbc;
         this.operations = operations;
         this.backupBlobs = new BackupBlobs(backupSettings.directory());
@@ -72,9 +75,21 @@ public class BlobGarbageCollector {
 
     /**
      * One collection pass; returns the number of blobs deleted, or -1 when the pass was skipped. A pass never
-     * overlaps a restore or a projection rebuild (their emptied views would make live blobs look unreferenced).
+     * overlaps a restore or a projection rebuild (their emptied views would make live blobs look unreferenced), nor
+     * a pass on another instance sharing the database (a PostgreSQL advisory lock, {@link
+     * io.filestore.api.storage.SingletonJobs}).
      */
     public int collect(Instant now) {
+        var lock = jobs.tryLock(io.filestore.api.storage.SingletonJobs.Job.BLOB_COLLECTION);
+        if (lock.isEmpty()) {
+            return -1;
+        }
+        try (var held = lock.get()) {
+            return collectOnThisInstance(now);
+        }
+    }
+
+    private int collectOnThisInstance(Instant now) {
         try {
             operations.begin(OperationGuard.Kind.BLOB_COLLECTION);
         } catch (OperationConflictException e) {

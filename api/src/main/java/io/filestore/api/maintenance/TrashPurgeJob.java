@@ -29,8 +29,12 @@ public class TrashPurgeJob {
 
     private final io.filestore.replay.restore.MaintenanceMode maintenance;
 
+    private final io.filestore.api.storage.SingletonJobs jobs;
+
     public TrashPurgeJob(CommandGateway commands, QueryGateway queries, FilestoreProperties properties,
-                         io.filestore.replay.restore.MaintenanceMode maintenance) {
+                         io.filestore.replay.restore.MaintenanceMode maintenance,
+                         io.filestore.api.storage.SingletonJobs jobs) {
+        this.jobs = jobs;
         this.maintenance = maintenance;
         this.commands = commands;
         this.queries = queries;
@@ -45,7 +49,12 @@ public class TrashPurgeJob {
             log.debug("trash purge skipped: a restore is running");
             return;
         }
-        purgeExpired(Instant.now());
+        // one instance at a time when several share the database
+        jobs.tryLock(io.filestore.api.storage.SingletonJobs.Job.TRASH_PURGE).ifPresent(lock -> {
+            try (lock) {
+                purgeExpired(Instant.now());
+            }
+        });
     }
 
     /** Purges every file trashed before {@code now - retention}; returns how many were purged. */

@@ -67,7 +67,7 @@ public class FilestoreMetrics {
                 .description("requests refused with 503 because the admission queue was full or timed out")
                 .register(registry);
         for (NodeStatus node : blobs.nodes()) {
-            String id = node.path().getFileName().toString();
+            String id = node.path() != null ? node.path().getFileName().toString() : node.name();
             Gauge.builder("filestore.storage.node.up", nodes, n -> node(n.get(), node.id()).map(s -> s.up() ? 1.0 : 0.0)
                             .orElse(0.0))
                     .tag("node", id).description("1 while the storage node is usable, else 0").register(registry);

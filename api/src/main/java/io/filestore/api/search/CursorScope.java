@@ -42,7 +42,7 @@ final class CursorScope {
     static HttpServletRequest apply(HttpServletRequest request) {
         String[] cursors = request.getParameterValues("cursor");
         if (cursors == null || cursors.length != 1) {
-            return request; // absent, or repeated (SearchParams refuses that)
+            return request; // absent, or repeated (SearchRequest refuses that)
         }
         Bound bound = decode(cursors[0]);
         if (bound == null) {

@@ -37,19 +37,19 @@ public class FileSearch {
 
     /** Whether {@code GET /api/files} must be answered from the search index (it carries filters, sort, cursor). */
     public boolean wantsIndex(HttpServletRequest request) {
-        return SearchParams.wantsIndex(request);
+        return SearchRequest.wantsIndex(request);
     }
 
     /** {@code GET /api/files} with filters: the listing from the index. */
     public Map<String, Object> list(io.filestore.command.api.Actor caller, HttpServletRequest request) {
         HttpServletRequest scoped = CursorScope.apply(request);
-        return answer(SearchParams.parse(scoped, caller, false), scoped);
+        return answer(SearchRequest.of(scoped, false).toQuery(caller), scoped);
     }
 
     /** {@code GET /api/files/search}: full text (q required) with the same filters. */
     public Map<String, Object> search(io.filestore.command.api.Actor caller, HttpServletRequest request) {
         HttpServletRequest scoped = CursorScope.apply(request);
-        return answer(SearchParams.parse(scoped, caller, true), scoped);
+        return answer(SearchRequest.of(scoped, true).toQuery(caller), scoped);
     }
 
     private Map<String, Object> answer(SearchFilesQuery query, HttpServletRequest request) {
@@ -62,9 +62,10 @@ public class FileSearch {
                 : join(queries.query(new FileGrantsQuery(page.hits().stream().map(FileHit::fileId).toList()),
                         FileGrants.class));
         body.put("files", page.hits().stream().map(hit -> {
-            FileResponse.PermissionsResponse permissions = FileResponse.PermissionsResponse.of(
-                    new FilePermissions(hit.owner(), grants.of(hit.fileId())));
-            return query.text() != null ? searchHit(hit, permissions) : file(hit, permissions);
+            FilePermissions filePermissions = new FilePermissions(hit.owner(), grants.of(hit.fileId()));
+            FileResponse.PermissionsResponse permissions = FileResponse.PermissionsResponse.of(filePermissions);
+            String url = io.filestore.api.files.FileUrls.of(hit.fileId(), hit.version(), filePermissions);
+            return query.text() != null ? searchHit(hit, permissions, url) : file(hit, permissions, url);
         }).toList());
         Map<String, Object> pagination = new LinkedHashMap<>();
         if (query.cursor() == null) {
@@ -91,17 +92,17 @@ public class FileSearch {
         return body;
     }
 
-    static FileResponse file(FileHit hit, FileResponse.PermissionsResponse permissions) {
+    static FileResponse file(FileHit hit, FileResponse.PermissionsResponse permissions, String url) {
         return new FileResponse(hit.fileId().value(), hit.name().value(), hit.size(), hit.mediaType().value(),
                 hit.contentUpdatedAt(), hit.createdAt(), hit.updatedAt(), hit.version(), hit.blobId().checksum(),
-                metadata(hit), hit.owner().value(), "/api/files/" + hit.fileId().value() + "/download", null,
+                metadata(hit), hit.owner().value(), url, null,
                 permissions);
     }
 
-    static SearchHitResponse searchHit(FileHit hit, FileResponse.PermissionsResponse permissions) {
+    static SearchHitResponse searchHit(FileHit hit, FileResponse.PermissionsResponse permissions, String url) {
         return new SearchHitResponse(hit.fileId().value(), hit.name().value(), hit.size(), hit.mediaType().value(),
                 hit.contentUpdatedAt(), hit.createdAt(), hit.updatedAt(), hit.version(), hit.blobId().checksum(),
-                metadata(hit), hit.owner().value(), "/api/files/" + hit.fileId().value() + "/download",
+                metadata(hit), hit.owner().value(), url,
                 permissions, hit.score(), hit.highlights());
     }
 

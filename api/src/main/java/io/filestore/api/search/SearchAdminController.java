@@ -18,12 +18,12 @@ import org.springframework.web.bind.annotation.RestController;
  * (202 with the status), {@code GET /api/admin/search} shows the status.
  */
 @RestController
-public class SearchAdminController {
+class SearchAdminController {
 
     private final SearchIndexAdministration administration;
     private final FilestoreProperties properties;
 
-    public SearchAdminController(SearchIndexAdministration administration, FilestoreProperties properties) {
+    SearchAdminController(SearchIndexAdministration administration, FilestoreProperties properties) {
         this.administration = administration;
         this.properties = properties;
     }

@@ -10,15 +10,15 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /api/files/search?q=...}: full-text search over the caller's files with relevance, highlights,
- * filters, sort, paging and facets (see {@link SearchParams} and the README). 503 with {@code Retry-After} when
+ * filters, sort, paging and facets (see {@link SearchRequest} and the README). 503 with {@code Retry-After} when
  * Elasticsearch is unreachable.
  */
 @RestController
-public class SearchController {
+class SearchController {
 
     private final FileSearch search;
 
-    public SearchController(FileSearch search) {
+    SearchController(FileSearch search) {
         this.search = search;
     }
 

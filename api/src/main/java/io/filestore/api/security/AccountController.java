@@ -25,8 +25,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.queryhandling.QueryGateway;
@@ -46,19 +44,19 @@ import org.springframework.web.bind.annotation.RestController;
  * is shown once in the answer that creates it and only its SHA-256 is kept.
  */
 @RestController
-public class AccountController {
+class AccountController {
 
     static final int MIN_PASSWORD = 10;
     static final int MAX_PASSWORD = Passwords.MAX_LENGTH;
 
-    private final CommandGateway commands;
+    private final io.filestore.api.write.Writes writes;
     private final QueryGateway queries;
     private final Accounts accounts;
     private final SecurityProperties properties;
 
-    public AccountController(CommandGateway commands, QueryGateway queries, Accounts accounts,
+    AccountController(io.filestore.api.write.Writes writes, QueryGateway queries, Accounts accounts,
                              SecurityProperties properties) {
-        this.commands = commands;
+        this.writes = writes;
         this.queries = queries;
         this.accounts = accounts;
         this.properties = properties;
@@ -75,8 +73,12 @@ public class AccountController {
                                  @NotNull @Size(min = MIN_PASSWORD, max = MAX_PASSWORD) String newPassword) {
     }
 
-    /** Body of token creation; {@code expiresInDays} defaults to 90. */
-    public record NewToken(@Size(max = 100) String name, @Min(1) Integer expiresInDays) {
+    /**
+     * Body of token creation; {@code expiresInDays} defaults to 90. {@code expiresInSeconds} (at least 60) gives a
+     * short-lived token instead, such as the web interface's sign-in; give one of them, not both.
+     */
+    public record NewToken(@Size(max = 100) String name, @Min(1) Integer expiresInDays,
+                           @Min(60) Long expiresInSeconds) {
     }
 
     @PostMapping("/api/admin/users")
@@ -90,9 +92,8 @@ public class AccountController {
         if (accounts.user(userId).isPresent()) {
             throw new AccountConflictException("user " + userId + " already exists");
         }
-        commands.sendAndWait(new CreateUserCommand(userId, body.displayName(), hash,
+        writes.send(new CreateUserCommand(userId, body.displayName(), hash,
                 Boolean.TRUE.equals(body.systemAdmin()), caller.userId()));
-        await(() -> accounts.user(userId).isPresent());
         return ResponseEntity.status(HttpStatus.CREATED)
                 .location(java.net.URI.create("/api/admin/users/" + userId.value()))
                 .body(ApiResponse.ok(describe(accounts.user(userId).orElseThrow())));
@@ -119,16 +120,14 @@ public class AccountController {
         if (userId.equals(caller.userId())) {
             throw new AccountConflictException("administrators cannot disable themselves");
         }
-        commands.sendAndWait(new DisableUserCommand(userId, caller.userId()));
-        await(() -> accounts.user(userId).map(UserView::disabled).orElse(false));
+        writes.send(new DisableUserCommand(userId, caller.userId()));
         return ApiResponse.ok(describe(accounts.user(userId).orElseThrow()));
     }
 
     @PostMapping("/api/admin/users/{id}/enable")
     public ApiResponse<Map<String, Object>> enable(Caller caller, @PathVariable String id) {
         UserId userId = existing(id);
-        commands.sendAndWait(new EnableUserCommand(userId, caller.userId()));
-        await(() -> accounts.user(userId).map(u -> !u.disabled()).orElse(false));
+        writes.send(new EnableUserCommand(userId, caller.userId()));
         return ApiResponse.ok(describe(accounts.user(userId).orElseThrow()));
     }
 
@@ -151,8 +150,7 @@ public class AccountController {
         if (body == null || body.groups() == null) {
             throw new BadRequestException("groups", "groups (a list of names) is required");
         }
-        commands.sendAndWait(new io.filestore.command.api.SetUserGroupsCommand(userId, body.groups(), caller.userId()));
-        await(() -> accounts.user(userId).map(u -> u.groups().equals(java.util.Set.copyOf(body.groups()))).orElse(false));
+        writes.send(new io.filestore.command.api.SetUserGroupsCommand(userId, body.groups(), caller.userId()));
         Map<String, Object> answer = describe(accounts.user(userId).orElseThrow());
         answer.put("groups", new java.util.TreeSet<>(accounts.user(userId).orElseThrow().groups()));
         return ApiResponse.ok(answer);
@@ -183,18 +181,30 @@ public class AccountController {
     public ResponseEntity<ApiResponse<Map<String, Object>>> createToken(Caller caller,
                                                                        @Valid @RequestBody(required = false) NewToken body) {
         requireAccount(caller);
-        int days = body == null || body.expiresInDays() == null ? 90 : body.expiresInDays();
-        if (days < 1 || Duration.ofDays(days).compareTo(properties.tokenMaxLifetime()) > 0) {
-            throw new BadRequestException("expiresInDays", "expiresInDays must be between 1 and "
-                    + properties.tokenMaxLifetime().toDays());
+        Duration lifetime;
+        if (body != null && body.expiresInSeconds() != null) {
+            if (body.expiresInDays() != null) {
+                throw new BadRequestException("expiresInSeconds", "give expiresInDays or expiresInSeconds, not both");
+            }
+            lifetime = Duration.ofSeconds(body.expiresInSeconds());
+            if (body.expiresInSeconds() < 60 || lifetime.compareTo(properties.tokenMaxLifetime()) > 0) {
+                throw new BadRequestException("expiresInSeconds", "expiresInSeconds must be between 60 and "
+                        + properties.tokenMaxLifetime().toSeconds());
+            }
+        } else {
+            int days = body == null || body.expiresInDays() == null ? 90 : body.expiresInDays();
+            if (days < 1 || Duration.ofDays(days).compareTo(properties.tokenMaxLifetime()) > 0) {
+                throw new BadRequestException("expiresInDays", "expiresInDays must be between 1 and "
+                        + properties.tokenMaxLifetime().toDays());
+            }
+            lifetime = Duration.ofDays(days);
         }
         String token = Accounts.newToken();
         String tokenId = Accounts.randomString(12);
-        Instant expiresAt = Instant.now().plus(Duration.ofDays(days));
+        Instant expiresAt = Instant.now().plus(lifetime);
         String name = body == null || body.name() == null ? "" : body.name();
-        commands.sendAndWait(new IssueApiTokenCommand(caller.userId(), tokenId, name, Accounts.hashToken(token),
+        writes.send(new IssueApiTokenCommand(caller.userId(), tokenId, name, Accounts.hashToken(token),
                 expiresAt, caller.userId()));
-        await(() -> tokens(caller.userId()).stream().anyMatch(t -> t.tokenId().equals(tokenId)));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("tokenId", tokenId);
         answer.put("name", name);
@@ -225,8 +235,7 @@ public class AccountController {
     @DeleteMapping("/api/me/tokens/{tokenId}")
     public ApiResponse<Map<String, Object>> revokeToken(Caller caller, @PathVariable String tokenId) {
         requireAccount(caller);
-        commands.sendAndWait(new RevokeApiTokenCommand(caller.userId(), tokenId, caller.userId()));
-        await(() -> tokens(caller.userId()).stream().anyMatch(t -> t.tokenId().equals(tokenId) && t.revokedAt() != null));
+        writes.send(new RevokeApiTokenCommand(caller.userId(), tokenId, caller.userId()));
         return ApiResponse.ok(Map.of("tokenId", tokenId, "revoked", true));
     }
 
@@ -237,11 +246,10 @@ public class AccountController {
     private void setPassword(UserId userId, String password, Caller caller) {
         PasswordHash hash = hash(password, "newPassword");
         try {
-            commands.sendAndWait(new SetPasswordCommand(userId, hash, caller.userId()));
+            writes.send(new SetPasswordCommand(userId, hash, caller.userId()));
         } catch (AggregateNotFoundException e) {
             throw new UnknownUserException("no user " + userId);
         }
-        await(() -> accounts.user(userId).map(u -> u.passwordHash().equals(hash)).orElse(false));
     }
 
     private void requireAccount(Caller caller) {
@@ -274,9 +282,5 @@ public class AccountController {
         map.put("disabled", user.disabled());
         map.put("createdAt", user.createdAt());
         return map;
-    }
-
-    private static void await(BooleanSupplier visible) {
-        io.filestore.api.web.ViewWait.until(visible);
     }
 }

@@ -4,7 +4,6 @@ import io.filestore.command.api.CreateUserCommand;
 import io.filestore.command.api.PasswordHash;
 import io.filestore.command.api.UserId;
 import io.filestore.query.users.api.CountUsersQuery;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.queryhandling.QueryGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,14 +20,14 @@ public class AdminBootstrap implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(AdminBootstrap.class);
 
-    private final CommandGateway commands;
+    private final io.filestore.api.write.Writes writes;
     private final QueryGateway queries;
     private final Accounts accounts;
     private final SecurityProperties properties;
 
-    public AdminBootstrap(CommandGateway commands, QueryGateway queries, Accounts accounts,
+    public AdminBootstrap(io.filestore.api.write.Writes writes, QueryGateway queries, Accounts accounts,
                           SecurityProperties properties) {
-        this.commands = commands;
+        this.writes = writes;
         this.queries = queries;
         this.accounts = accounts;
         this.properties = properties;
@@ -58,13 +57,12 @@ public class AdminBootstrap implements ApplicationRunner {
         boolean generated = properties.adminPassword().isBlank();
         String password = generated ? Accounts.randomString(18) : properties.adminPassword();
         try {
-            commands.sendAndWait(new CreateUserCommand(admin, "Administrator",
+            writes.send(new CreateUserCommand(admin, "Administrator",
                     new PasswordHash(accounts.encoder().encode(password)), true, admin));
         } catch (RuntimeException e) {
             log.info("administrator {} already exists ({})", admin, e.getClass().getSimpleName());
             return;
         }
-        io.filestore.api.web.ViewWait.until(() -> accounts.user(admin).isPresent());
         log.info("created the system administrator '{}'", admin);
         if (generated) {
             System.out.println("""

@@ -36,6 +36,10 @@ public class SecurityConfiguration {
                         .requestMatchers(org.springframework.http.HttpMethod.GET, "/v3/api-docs", "/v3/api-docs/**",
                                 "/swagger-ui.html", "/swagger-ui/**")
                         .permitAll()
+                        // the web interface's page and assets (it signs in through the API like any client)
+                        .requestMatchers(org.springframework.http.HttpMethod.GET, "/", "/index.html", "/assets/**",
+                                "/favicon.ico", "/favicon.svg")
+                        .permitAll()
                         // tus discovery and browsers' CORS preflights carry no credentials
                         .requestMatchers(org.springframework.http.HttpMethod.OPTIONS, "/api/uploads", "/api/uploads/**")
                         .permitAll()

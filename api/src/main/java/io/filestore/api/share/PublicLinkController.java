@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.axonframework.commandhandling.CommandExecutionException;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.HttpHeaders;
@@ -47,7 +46,7 @@ import org.springframework.web.bind.annotation.RestController;
  * ({@link CountLinkDownloadCommand} on the link's own counter aggregate), so they survive a restore.
  */
 @RestController
-public class PublicLinkController {
+class PublicLinkController {
 
     static final String PASSWORD_HEADER = "X-Share-Password";
     private static final Actor SYSTEM = new Actor(new UserId("system"), Set.of(), true);
@@ -55,17 +54,20 @@ public class PublicLinkController {
     private final QueryGateway queries;
     private final FileQueries files;
     private final BlobStore blobs;
-    private final CommandGateway commands;
+    private final io.filestore.api.write.Writes writes;
     private final GuessThrottle attempts;
     private final DownloadResponder downloads;
+    private final io.filestore.api.audit.AccessRecorder accesses;
     private final PasswordEncoder encoder = io.filestore.api.security.Passwords.encoder();
 
-    public PublicLinkController(QueryGateway queries, FileQueries files, BlobStore blobs, CommandGateway commands,
-                                GuessThrottle attempts, FilestoreProperties properties) {
+    PublicLinkController(QueryGateway queries, FileQueries files, BlobStore blobs, io.filestore.api.write.Writes writes,
+                         GuessThrottle attempts, FilestoreProperties properties,
+                         io.filestore.api.audit.AccessRecorder accesses) {
+        this.accesses = accesses;
         this.queries = queries;
         this.files = files;
         this.blobs = blobs;
-        this.commands = commands;
+        this.writes = writes;
         this.attempts = attempts;
         this.downloads = new DownloadResponder((int) properties.download().bufferSize().toBytes(),
                 properties.download().sendfile(), "private, no-store");
@@ -89,7 +91,8 @@ public class PublicLinkController {
         if (resolved.link.maxDownloads() != null) {
             body.put("downloadsRemaining", Math.max(0, resolved.link.maxDownloads() - resolved.link.downloadCount()));
         }
-        body.put("url", "/s/" + token + "/download");
+        body.put("url", LinkUrls.of("/s/" + token + "/download", file.fileId(), file.version(),
+                resolved.link.shareId(), resolved.link.expiresAt(), resolved.link.maxDownloads()));
         return ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "private, no-store").body(ApiResponse.ok(body));
     }
 
@@ -116,7 +119,7 @@ public class PublicLinkController {
                 };
         if (link.maxDownloads() != null && downloads.sendsContent(asGet, target)) {
             try {
-                commands.sendAndWait(CountLinkDownloadCommand.of(link.shareId(), link.fileId(), link.maxDownloads()));
+                writes.send(CountLinkDownloadCommand.of(link.shareId(), link.fileId(), link.maxDownloads()));
             } catch (LinkDownloadLimitReachedException e) {
                 return usedUp(request);
             } catch (CommandExecutionException e) {
@@ -127,6 +130,9 @@ public class PublicLinkController {
             }
         }
         downloads.respond(asGet, response, target);
+        if (asGet.getMethod().equals("GET") && (response.getStatus() == 200 || response.getStatus() == 206)) {
+            accesses.linkDownloaded(link.shareId(), file.fileId(), file.version(), response.getStatus() == 206);
+        }
         return null;
     }
 

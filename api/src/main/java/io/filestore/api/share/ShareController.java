@@ -34,8 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.http.HttpStatus;
@@ -55,27 +53,24 @@ import org.springframework.web.bind.annotation.RestController;
  * when revoked.
  */
 @RestController
-public class ShareController {
+class ShareController {
 
-    private final CommandGateway commands;
+    private final io.filestore.api.write.Writes writes;
     private final QueryGateway queryGateway;
     private final FileQueries files;
     private final PasswordEncoder encoder = Passwords.encoder();
-
-    private final io.filestore.api.search.SearchReadYourWrites searchWrites;
 
     private final Accounts accounts;
     private final SecurityProperties security;
     private final InputProperties input;
 
-    public ShareController(CommandGateway commands, QueryGateway queryGateway, FileQueries files,
-                           io.filestore.api.search.SearchReadYourWrites searchWrites, Accounts accounts,
+    ShareController(io.filestore.api.write.Writes writes, QueryGateway queryGateway, FileQueries files,
+                           Accounts accounts,
                            SecurityProperties security, InputProperties input) {
         this.accounts = accounts;
         this.security = security;
         this.input = input;
-        this.searchWrites = searchWrites;
-        this.commands = commands;
+        this.writes = writes;
         this.queryGateway = queryGateway;
         this.files = files;
     }
@@ -124,13 +119,12 @@ public class ShareController {
             if (body.password() != null) {
                 password = new PasswordHash(encoder.encode(body.password()));
             }
-            long seq = (Long) commands.sendAndWait(new CreatePublicLinkCommand(fileId, shareId,
+            writes.send(new CreatePublicLinkCommand(fileId, shareId,
                     Accounts.hashToken(token), password, expiresAt, body.maxDownloads(), caller.actor(), expected));
-            files.awaitSequence(fileId, seq);
-            await(() -> shares(fileId).stream().anyMatch(s -> s.shareId().equals(shareId)));
             answer.put("type", "link");
             answer.put("permissions", List.of("read"));
-            answer.put("url", "/s/" + token);
+            answer.put("url", LinkUrls.of("/s/" + token, fileId, file.version(), shareId, expiresAt,
+                    body.maxDownloads()));
             answer.put("token", token);
             answer.put("passwordProtected", password != null);
             answer.put("maxDownloads", body.maxDownloads());
@@ -138,11 +132,7 @@ public class ShareController {
             Grantee grantee = grantee(body);
             requireKnownUser(grantee);
             Role role = role(body.role());
-            long seq = (Long) commands.sendAndWait(new ShareFileCommand(fileId, shareId, grantee, role, expiresAt,
-                    caller.actor(), expected));
-            files.awaitSequence(fileId, seq);
-            searchWrites.awaitIndexed(fileId, seq);
-            await(() -> shares(fileId).stream().anyMatch(s -> s.shareId().equals(shareId)));
+            writes.send(new ShareFileCommand(fileId, shareId, grantee, role, expiresAt, caller.actor(), expected));
             answer.put("type", grantee.value().startsWith("group:") ? "group" : "user");
             answer.put("grantee", grantee.value());
             answer.put("role", role.name().toLowerCase(Locale.ROOT));
@@ -173,11 +163,8 @@ public class ShareController {
         if (shares(fileId).stream().noneMatch(s -> s.shareId().equals(shareId))) {
             throw new UnknownShareException("file " + id + " has no share " + shareId);
         }
-        long seq = (Long) commands.sendAndWait(new RevokeShareCommand(fileId, shareId, caller.actor(),
+        writes.send(new RevokeShareCommand(fileId, shareId, caller.actor(),
                 io.filestore.api.files.IfMatch.from(request)));
-        files.awaitSequence(fileId, seq);
-        searchWrites.awaitIndexed(fileId, seq);
-        await(() -> shares(fileId).stream().noneMatch(s -> s.shareId().equals(shareId)));
         return ApiResponse.ok(Map.of("shareId", shareId, "fileId", fileId.value(), "revoked", true));
     }
 
@@ -283,9 +270,5 @@ public class ShareController {
         if (accounts.user(userId).isEmpty()) {
             throw new UnknownUserException("no user " + userId.value());
         }
-    }
-
-    private static void await(BooleanSupplier visible) {
-        io.filestore.api.web.ViewWait.until(visible);
     }
 }

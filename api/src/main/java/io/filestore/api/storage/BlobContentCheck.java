@@ -3,6 +3,7 @@ package io.filestore.api.storage;
 import io.filestore.api.download.ContentCheck;
 import io.filestore.api.download.DownloadTarget;
 import io.filestore.blob.BlobStore;
+import io.filestore.blob.BlobStoreException;
 import io.filestore.blob.ReadableBlob;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -10,7 +11,7 @@ import java.time.Instant;
 /**
  * The {@link ContentCheck} of a blob opened with {@link BlobStore.ReadCheck#WHILE_STREAMING}: a mismatch is reported
  * to the store (which stops trusting that replica and heals it in the background); ranges are served from a replica
- * the store hashed before returning it.
+ * the store hashed before returning it (a file, or an object in an S3 bucket read with ranged GETs).
  */
 public record BlobContentCheck(BlobStore store, ReadableBlob blob) implements ContentCheck {
 
@@ -19,7 +20,14 @@ public record BlobContentCheck(BlobStore store, ReadableBlob blob) implements Co
                                         String filename) {
         ReadableBlob blob = store.open(sha256, BlobStore.ReadCheck.WHILE_STREAMING);
         return new DownloadTarget(blob.path(), blob.size(), sha256, lastModified, mediaType, filename,
-                new BlobContentCheck(store, blob));
+                new BlobContentCheck(store, blob), blob.path() == null ? blob::openStream : null);
+    }
+
+    /** A download of a replica the store verified before returning it ({@link BlobStore#open(String)}). */
+    public static DownloadTarget verified(ReadableBlob blob, Instant lastModified, String mediaType,
+                                          String filename) {
+        return new DownloadTarget(blob.path(), blob.size(), blob.sha256(), lastModified, mediaType, filename, null,
+                blob.path() == null ? blob::openStream : null);
     }
 
     @Override
@@ -29,7 +37,18 @@ public record BlobContentCheck(BlobStore store, ReadableBlob blob) implements Co
 
     @Override
     public Path checkedFile() {
-        return store.open(blob.sha256(), BlobStore.ReadCheck.BEFORE_READ).path();
+        Path file = store.open(blob.sha256(), BlobStore.ReadCheck.BEFORE_READ).path();
+        if (file == null) {
+            throw new BlobStoreException(BlobStoreException.Reason.INVALID_STATE,
+                    "the checked replica of " + blob.sha256() + " is in an object store: use checkedTarget");
+        }
+        return file;
+    }
+
+    @Override
+    public DownloadTarget checkedTarget(DownloadTarget target) {
+        ReadableBlob checked = store.open(blob.sha256(), BlobStore.ReadCheck.BEFORE_READ);
+        return checked.path() != null ? target.withFile(checked.path()) : target.withStream(checked::openStream);
     }
 
     @Override

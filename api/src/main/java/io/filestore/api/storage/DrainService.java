@@ -19,9 +19,11 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs drains of nodes on one background thread. A node's draining state is a marker in its directory, so a drain
- * interrupted by a restart is started again when the application is ready (a drain pass is idempotent: copies made
- * before are found, not made twice).
+ * Runs drains of nodes on one background thread, on one instance at a time (a PostgreSQL advisory lock,
+ * {@link SingletonJobs}). A node's draining state is a marker in its directory, so a drain interrupted by a restart
+ * is started again when the application is ready, and every minute a draining node with no finished pass here yet (its
+ * drain was left to another instance that held the lock) is tried again (a drain pass is idempotent: copies made before are found,
+ * not made twice).
  */
 @Component
 public class DrainService {
@@ -37,14 +39,23 @@ public class DrainService {
         return thread;
     });
 
-    public DrainService(BlobStore blobs) {
+    private final SingletonJobs jobs;
+
+    public DrainService(BlobStore blobs, SingletonJobs jobs) {
         this.blobs = blobs;
+        this.jobs = jobs;
+    }
+
+    /** Drains of draining nodes not running here (interrupted, or left to another instance that stopped) resume. */
+    @org.springframework.scheduling.annotation.Scheduled(initialDelay = 60_000, fixedDelay = 60_000)
+    void retry() {
+        resume();
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void resume() {
         for (NodeStatus node : blobs.nodes()) {
-            if (node.state().equals("draining")) {
+            if (node.state().equals("draining") && !queued.contains(node.name()) && !results.containsKey(node.name())) {
                 log.info("Resuming the drain of node {}", node.name());
                 start(node.name());
             }
@@ -64,7 +75,14 @@ public class DrainService {
         try {
             runner.execute(() -> {
                 try {
-                    results.put(node, blobs.drain(node));
+                    java.util.Optional<SingletonJobs.Held> lock = jobs.tryLock(SingletonJobs.Job.DRAIN);
+                    if (lock.isEmpty()) {
+                        return; // another instance drains now; retried every minute
+                    }
+                    try (SingletonJobs.Held held = lock.get()) {
+                        // TEST-ONLY pause point (off unless FILESTORE_TEST_PAUSE_AT is set): a kill -9 mid-drain
+                        results.put(node, blobs.drain(node, id -> io.filestore.query.TestPause.at("storage.drain")));
+                    }
                 } catch (BlobStoreException e) {
                     log.warn("Drain of node {} stopped: {}", node, e.getMessage());
                 } finally {

@@ -18,8 +18,8 @@ import org.springframework.stereotype.Component;
 /**
  * Schedules the blob store's {@link Scrubber} over the referenced blobs: every minute (after
  * {@code filestore.blob-store.scrub.initial-delay}) it resumes an interrupted scrub or starts one when the last ended
- * more than {@code interval} ago. One scrub at a time, on its own thread; its position and last run are kept in
- * {@code <data-dir>/scrub/}.
+ * more than {@code interval} ago. One scrub at a time, on its own thread and on one instance (a PostgreSQL advisory
+ * lock, {@link SingletonJobs}); its position and last run are kept in {@code <data-dir>/scrub/}.
  */
 @Component
 public class ScrubService {
@@ -35,9 +35,12 @@ public class ScrubService {
         return thread;
     });
 
+    private final SingletonJobs jobs;
+
     public ScrubService(BlobStore blobs, ReferencedBlobs referenced, ScrubProperties properties,
-                        FilestoreProperties filestore) {
+                        FilestoreProperties filestore, SingletonJobs jobs) {
         this.properties = properties;
+        this.jobs = jobs;
         this.scrubber = new Scrubber(blobs, referenced, filestore.dataDir().resolve("scrub"),
                 properties.rate().toBytes(), properties.batchSize());
     }
@@ -62,7 +65,12 @@ public class ScrubService {
         try {
             runner.execute(() -> {
                 try {
-                    scrubber.run();
+                    // one instance at a time: another one holding the lock runs it, or this one at the next tick
+                    jobs.tryLock(SingletonJobs.Job.SCRUB).ifPresent(lock -> {
+                        try (lock) {
+                            scrubber.run();
+                        }
+                    });
                 } catch (RuntimeException e) {
                     log.error("Scrub failed; it resumes from its last saved position: {}", e.toString(), e);
                 } finally {

@@ -30,7 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/uploads")
-public class TusController {
+class TusController {
 
     static final String VERSION = "1.0.0";
     static final String EXTENSIONS = "creation,creation-with-upload,creation-defer-length,termination,expiration,"
@@ -40,7 +40,7 @@ public class TusController {
 
     private final TusService tus;
 
-    public TusController(TusService tus) {
+    TusController(TusService tus) {
         this.tus = tus;
     }
 

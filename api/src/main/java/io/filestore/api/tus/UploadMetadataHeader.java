@@ -9,14 +9,17 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * tus' {@code Upload-Metadata}: comma-separated {@code key base64(value)} pairs; keys are ASCII without spaces or
- * commas and unique, a value may be absent. Bounded: at most {@link #MAX_PAIRS} pairs and {@link #MAX_LENGTH}
- * characters.
+ * tus' {@code Upload-Metadata}: comma-separated {@code key base64(value)} pairs; a value may be absent. A key is 1 to
+ * {@link #MAX_KEY_LENGTH} characters of an HTTP token (RFC 9110 {@code tchar}: letters, digits and
+ * {@code !#$%&'*+-.^_`|~}; so no space, comma, quote or control character) and appears once (case-sensitive, as
+ * tus says). Bounded: at most {@link #MAX_PAIRS} pairs and {@link #MAX_LENGTH} characters.
  */
 final class UploadMetadataHeader {
 
     static final int MAX_LENGTH = 16 * 1024;
     static final int MAX_PAIRS = 64;
+    static final int MAX_KEY_LENGTH = 64;
+    private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
     private UploadMetadataHeader() {
     }
@@ -37,8 +40,9 @@ final class UploadMetadataHeader {
             int space = p.indexOf(' ');
             String key = space < 0 ? p : p.substring(0, space);
             String encoded = space < 0 ? "" : p.substring(space + 1).trim();
-            if (key.isEmpty() || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-                throw new TusException(400, "Upload-Metadata keys must be non-empty printable ASCII");
+            if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(UploadMetadataHeader::tchar)) {
+                throw new TusException(400, "Upload-Metadata keys must be 1-" + MAX_KEY_LENGTH
+                        + " letters, digits or " + TOKEN_SYMBOLS);
             }
             if (pairs.containsKey(key)) {
                 throw new TusException(400, "Upload-Metadata key '" + key + "' appears twice");
@@ -49,6 +53,10 @@ final class UploadMetadataHeader {
             }
         }
         return pairs;
+    }
+
+    private static boolean tchar(int c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || TOKEN_SYMBOLS.indexOf(c) >= 0;
     }
 
     static String format(Map<String, String> pairs) {

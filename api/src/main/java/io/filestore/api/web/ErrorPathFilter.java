@@ -12,8 +12,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * {@code /error} is the servlet container's internal error page: asked for directly it has no error to render, and
- * Spring's error controller answered 500. A client's own request for it is a 404 like any unknown path; the
- * container's error dispatches (not filtered here) still reach it.
+ * Spring's error controller answered 500. A client's own request for it is a 400 (the issue's rule: what once was a
+ * 5xx answers 400); the container's error dispatches (not filtered here) still reach it.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 5)
@@ -34,6 +34,7 @@ public class ErrorPathFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        problems.write(request, response, 404, "Not Found", "no such endpoint");
+        problems.write(request, response, 400, "Bad Request",
+                "/error is the server's internal error page, not an endpoint");
     }
 }

@@ -32,7 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Unauthenticated on purpose (load balancers call it); it reveals no file data.
  */
 @RestController
-public class HealthController {
+class HealthController {
 
     private final JdbcClient jdbc;
     private final BlobStore blobs;
@@ -45,7 +45,7 @@ public class HealthController {
     private final SearchIndexAdministration searchIndex;
     private final DeadLetters deadLetters;
 
-    public HealthController(JdbcClient jdbc, BlobStore blobs, ElasticsearchProperties es,
+    HealthController(JdbcClient jdbc, BlobStore blobs, ElasticsearchProperties es,
                             io.filestore.api.security.AdminBootstrap bootstrap, MaintenanceMode maintenance,
                             RebuildService rebuilds, SearchIndexAdministration searchIndex, DeadLetters deadLetters) {
         this.bootstrap = bootstrap;

@@ -85,7 +85,8 @@ public class IdempotencyKeys {
     }
 
     /** Claims {@code key} for {@code caller}, recording the id the request will create. */
-    public Claim claim(String caller, String key, String requestLine, String resourceId) {
+    public Claim claim(String caller, String idempotencyKey, String requestLine, String resourceId) {
+        String key = stored(idempotencyKey);
         Instant now = Instant.now();
         for (int attempt = 0; attempt < 3; attempt++) {
             int inserted = jdbc.sql("""
@@ -111,7 +112,14 @@ public class IdempotencyKeys {
                 continue; // expired: the key is free again
             }
             if (found.status != null) {
-                return new Done(found.requestLine, found.fingerprint, found.status, found.location, found.body);
+                String body = open(caller, idempotencyKey, found.body);
+                if (body == null && found.body != null) {
+                    // a stored answer that cannot be read (altered in the table): forget it, the key is free again
+                    jdbc.sql("DELETE FROM idempotency_key WHERE caller = :caller AND key = :key")
+                            .param("caller", caller).param("key", key).update();
+                    continue;
+                }
+                return new Done(found.requestLine, found.fingerprint, found.status, found.location, body);
             }
             if (found.process.equals(PROCESS)) {
                 return new InFlight();
@@ -131,14 +139,17 @@ public class IdempotencyKeys {
     }
 
     /** Stores the answer of a claimed key. */
-    public void complete(String caller, String key, String fingerprint, int status, String location, String body) {
+    public void complete(String caller, String idempotencyKey, String fingerprint, int status, String location,
+                         String body) {
+        String key = stored(idempotencyKey);
         jdbc.sql("""
                         UPDATE idempotency_key SET fingerprint = :fingerprint, status = :status, location = :location,
                                                    body = :body
                         WHERE caller = :caller AND key = :key AND process = :process
                         """)
                 .param("fingerprint", fingerprint).param("status", status).param("location", location)
-                .param("body", body).param("caller", caller).param("key", key).param("process", PROCESS)
+                .param("body", seal(caller, idempotencyKey, body)).param("caller", caller).param("key", key)
+                .param("process", PROCESS)
                 .update();
     }
 
@@ -146,14 +157,16 @@ public class IdempotencyKeys {
      * Gives up a claimed key whose request failed after it may have changed something (the command may have been
      * committed): a retry takes it over and checks whether the resource was created.
      */
-    public void abandon(String caller, String key) {
+    public void abandon(String caller, String idempotencyKey) {
+        String key = stored(idempotencyKey);
         jdbc.sql("UPDATE idempotency_key SET process = 'abandoned' WHERE caller = :caller AND key = :key "
                         + "AND process = :process AND status IS NULL")
                 .param("caller", caller).param("key", key).param("process", PROCESS).update();
     }
 
     /** Frees a claimed key whose request failed before it changed anything, so that a retry runs again. */
-    public void release(String caller, String key) {
+    public void release(String caller, String idempotencyKey) {
+        String key = stored(idempotencyKey);
         jdbc.sql("DELETE FROM idempotency_key WHERE caller = :caller AND key = :key AND process = :process "
                         + "AND status IS NULL")
                 .param("caller", caller).param("key", key).param("process", PROCESS).update();
@@ -183,6 +196,65 @@ public class IdempotencyKeys {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * The key as the table keeps it: its SHA-256, so that the table never holds a client's key, and with it the
+     * means to read the stored answer.
+     */
+    public static String stored(String idempotencyKey) {
+        return fingerprint("idempotency-key", idempotencyKey);
+    }
+
+    /**
+     * The stored answer, encrypted (AES-256-GCM, random 96-bit nonce, the caller as associated data) with a key
+     * derived from the client's Idempotency-Key, which the table does not hold: an answer that carries a secret (a
+     * new API token, a public link's token) is readable only by a retry that presents the same key.
+     */
+    static String seal(String caller, String idempotencyKey, String body) {
+        if (body == null) {
+            return null;
+        }
+        try {
+            byte[] nonce = new byte[12];
+            RANDOM.nextBytes(nonce);
+            javax.crypto.Cipher cipher = cipher(javax.crypto.Cipher.ENCRYPT_MODE, caller, idempotencyKey, nonce);
+            byte[] sealed = cipher.doFinal(body.getBytes(StandardCharsets.UTF_8));
+            byte[] out = new byte[nonce.length + sealed.length];
+            System.arraycopy(nonce, 0, out, 0, nonce.length);
+            System.arraycopy(sealed, 0, out, nonce.length, sealed.length);
+            return "v1:" + java.util.Base64.getEncoder().encodeToString(out);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encrypt an idempotent answer", e);
+        }
+    }
+
+    /** The answer {@link #seal} stored; null when it cannot be read (then the request counts as not answered). */
+    static String open(String caller, String idempotencyKey, String stored) {
+        if (stored == null || !stored.startsWith("v1:")) {
+            return null;
+        }
+        try {
+            byte[] in = java.util.Base64.getDecoder().decode(stored.substring(3));
+            byte[] nonce = java.util.Arrays.copyOf(in, 12);
+            javax.crypto.Cipher cipher = cipher(javax.crypto.Cipher.DECRYPT_MODE, caller, idempotencyKey, nonce);
+            return new String(cipher.doFinal(in, 12, in.length - 12), StandardCharsets.UTF_8);
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            log.warn("idempotency: a stored answer cannot be decrypted: {}", e.getClass().getSimpleName());
+            return null;
+        }
+    }
+
+    private static javax.crypto.Cipher cipher(int mode, String caller, String idempotencyKey, byte[] nonce)
+            throws java.security.GeneralSecurityException {
+        byte[] key = HexFormat.of().parseHex(fingerprint("idempotency-answer", caller, idempotencyKey));
+        javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(mode, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+                new javax.crypto.spec.GCMParameterSpec(128, nonce));
+        cipher.updateAAD(caller.getBytes(StandardCharsets.UTF_8));
+        return cipher;
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private record Row(String requestLine, String resourceId, String process, Instant createdAt, String fingerprint,
                        Integer status, String location, String body) {

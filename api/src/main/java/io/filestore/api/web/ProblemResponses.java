@@ -13,6 +13,11 @@ import tools.jackson.databind.json.JsonMapper;
 public class ProblemResponses {
 
     public static final String CHALLENGE = "Basic realm=\"filestore\", Bearer realm=\"filestore\"";
+    /**
+     * The challenge for script requests (marked {@code X-Requested-With}, as the web interface's are): without
+     * {@code Basic}, so a browser never opens its own password dialog over the page.
+     */
+    public static final String SCRIPT_CHALLENGE = "Bearer realm=\"filestore\"";
 
     private final JsonMapper json;
 
@@ -22,7 +27,8 @@ public class ProblemResponses {
 
     public void unauthorized(HttpServletRequest request, HttpServletResponse response, String detail)
             throws IOException {
-        response.setHeader("WWW-Authenticate", CHALLENGE);
+        response.setHeader("WWW-Authenticate",
+                request.getHeader("X-Requested-With") == null ? CHALLENGE : SCRIPT_CHALLENGE);
         write(request, response, 401, "Unauthorized", detail);
     }
 

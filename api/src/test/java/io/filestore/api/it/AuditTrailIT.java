@@ -130,13 +130,81 @@ class AuditTrailIT {
         assertThat(admin.get("/api/audit?actor=" + enc("no spaces")).statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void accountsPasswordsGroupsTokensAndPublicLinkDownloadsAreInTheTrailWithTheClientAddress() throws Exception {
+        String userId = "acct-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        ok(admin.postJson("/api/admin/users", "{\"userId\":\"" + userId + "\",\"displayName\":\"Acct\","
+                + "\"password\":\"a long password\",\"systemAdmin\":false}"));
+        ok(admin.postJson("/api/admin/users/" + userId + "/password", "{\"newPassword\":\"another long one\"}"));
+        ok(admin.send(admin.request("/api/admin/users/" + userId + "/groups").header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"groups\":[\"ops\",\"finance\"]}")).build()));
+        ok(admin.post("/api/admin/users/" + userId + "/disable"));
+        ok(admin.post("/api/admin/users/" + userId + "/enable"));
+        Api user = new Api(userId);
+        HttpResponse<String> issued = user.postJson("/api/me/tokens", "{\"name\":\"laptop\",\"expiresInDays\":1}");
+        ok(issued);
+        String tokenId = data(issued).get("tokenId").asString();
+        String token = data(issued).get("token").asString();
+        ok(user.delete("/api/me/tokens/" + tokenId));
+        String file = user.upload("linked.txt", "linked content".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> link = user.postJson("/api/files/" + file + "/share", "{\"public\":true}");
+        assertThat(link.statusCode()).as(link.body()).isEqualTo(201);
+        String shareId = data(link).get("shareId").asString();
+        HttpResponse<String> fetched = Api.HTTP.send(HttpRequest.newBuilder(user.app.uri(
+                data(link).get("url").asString() + "/download")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(fetched.body()).isEqualTo("linked content");
+
+        List<JsonNode> aboutUser = awaitAudit("target=user:" + userId, 5);
+        assertThat(aboutUser).extracting(e -> e.get("action").asString())
+                .containsExactly("user-enable", "user-disable", "groups-set", "password-set", "user-create");
+        assertThat(aboutUser).allSatisfy(e -> {
+            assertThat(e.get("actor").asString()).isEqualTo(RunningApp.ADMIN);
+            assertThat(e.get("target").asString()).isEqualTo("user:" + userId);
+            assertThat(e.get("clientAddress").asString()).isEqualTo("127.0.0.1");
+            assertThat(e.path("fileId").isMissingNode() || e.get("fileId").isNull()).isTrue();
+        });
+        assertThat(aboutUser.get(2).get("details").get("groups").toString()).isEqualTo("[\"finance\",\"ops\"]");
+        assertThat(aboutUser.get(3).get("details").get("reset").asBoolean()).isTrue();
+
+        List<JsonNode> aboutToken = awaitAudit("target=token:" + tokenId, 2);
+        assertThat(aboutToken).extracting(e -> e.get("action").asString())
+                .containsExactly("token-revoke", "token-issue");
+        assertThat(aboutToken.get(1).get("actor").asString()).isEqualTo(userId);
+        assertThat(aboutToken.get(1).get("details").get("name").asString()).isEqualTo("laptop");
+
+        List<JsonNode> linkDownloads = awaitAudit("target=link:" + shareId, 1);
+        assertThat(linkDownloads.get(0).get("action").asString()).isEqualTo("link-download");
+        assertThat(linkDownloads.get(0).path("actor").isMissingNode() || linkDownloads.get(0).get("actor").isNull())
+                .isTrue();
+        assertThat(linkDownloads.get(0).get("fileId").asString()).isEqualTo(file);
+        assertThat(linkDownloads.get(0).get("clientAddress").asString()).isEqualTo("127.0.0.1");
+        // the file's owner sees the link's downloads in the file's history
+        assertThat(awaitHistory(user, file, 3)).extracting(e -> e.get("action").asString())
+                .containsExactly("link-download", "share", "upload");
+
+        String trail = admin.get("/api/audit?limit=100&actor=" + userId).body() + aboutUser + aboutToken;
+        assertThat(trail).doesNotContain(token).doesNotContain("a long password").doesNotContain("another long one")
+                .doesNotContain("bcrypt");
+        assertThat(admin.get("/api/audit?target=" + enc("user:no spaces")).statusCode()).isEqualTo(400);
+        assertThat(admin.get("/api/audit?target=tenant:1").statusCode()).isEqualTo(400);
+    }
+
+    private List<JsonNode> awaitAudit(String filter, int expected) {
+        return awaitEntries(admin, "/api/audit?limit=100&" + filter, expected);
+    }
+
     private List<JsonNode> awaitHistory(Api user, String id, int expected) {
+        return awaitEntries(user, "/api/files/" + id + "/history?limit=100", expected);
+    }
+
+    /** The entries {@code path} answers, once there are at least {@code expected} (within 30 seconds). */
+    private static List<JsonNode> awaitEntries(Api caller, String path, int expected) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         List<JsonNode> entries = List.of();
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> history = user.get("/api/files/" + id + "/history?limit=100");
-            if (history.statusCode() == 200) {
-                entries = entries(history);
+            HttpResponse<String> answer = caller.get(path);
+            if (answer.statusCode() == 200) {
+                entries = entries(answer);
                 if (entries.size() >= expected) {
                     return entries;
                 }
@@ -148,8 +216,8 @@ class AuditTrailIT {
                 throw new AssertionError(e);
             }
         }
-        throw new AssertionError("the history of " + id + " has " + entries.size() + " entries, expected "
-                + expected + ": " + entries);
+        throw new AssertionError(path + " has " + entries.size() + " entries, expected " + expected + ": "
+                + entries);
     }
 
     private static List<JsonNode> entries(HttpResponse<String> response) {

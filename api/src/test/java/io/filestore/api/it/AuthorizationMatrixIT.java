@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,9 +59,7 @@ class AuthorizationMatrixIT {
     }
 
     private static HttpRequest.Builder admin(String path) {
-        String basic = Base64.getEncoder().encodeToString((RunningApp.ADMIN + ":" + RunningApp.ADMIN_PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
-        return HttpRequest.newBuilder(HTTP.app.uri(path)).header("Authorization", "Basic " + basic);
+        return HTTP.app.asAdmin(path);
     }
 
     private static HttpRequest.Builder as(Who who, String path) {
@@ -171,6 +168,11 @@ class AuthorizationMatrixIT {
                 e("POST", "/api/files/{id}/share", false, f -> "/api/files/" + f.fileId() + "/share", json,
                         "{\"userId\":\"z-" + RUN + "\",\"role\":\"viewer\"}", expect(401, 201, 403, 403, 201, 404, 201)),
                 e("GET", "/api/files/{id}/shares", false, f -> "/api/files/" + f.fileId() + "/shares", FILE_ADMINS),
+                e("POST", "/api/files/{id}/delivery-url", false, f -> "/api/files/" + f.fileId() + "/delivery-url", json,
+                        "{}", READERS),
+                e("GET", "/api/admin/cdn", false, f -> "/api/admin/cdn", SYSTEM_ADMINS),
+                e("POST", "/api/admin/cdn/signing-keys/rotate", false, f -> "/api/admin/cdn/signing-keys/rotate",
+                        SYSTEM_ADMINS),
                 e("DELETE", "/api/files/{id}/share/{shareId}", true,
                         f -> "/api/files/" + f.fileId() + "/share/" + f.shareId(), FILE_ADMINS),
                 e("GET", "/api/files/shared", false, f -> "/api/files/shared", ANY_USER),
@@ -272,6 +274,13 @@ class AuthorizationMatrixIT {
                         f -> "/api/admin/storage/nodes/node-9/read-only", expect(401, 403, 403, 403, 403, 403, 404)),
                 e("POST", "/api/admin/storage/nodes/{id}/up", false, f -> "/api/admin/storage/nodes/node-9/up",
                         expect(401, 403, 403, 403, 403, 403, 404)),
+                e("POST", "/api/admin/storage/nodes", false, f -> "/api/admin/storage/nodes", json, "{}",
+                        expect(401, 403, 403, 403, 403, 403, 400)),
+                e("DELETE", "/api/admin/storage/nodes/{id}", false, f -> "/api/admin/storage/nodes/node-9",
+                        expect(401, 403, 403, 403, 403, 403, 404)),
+                e("GET", "/api/admin/storage/rebalance", false, f -> "/api/admin/storage/rebalance", SYSTEM_ADMINS),
+                e("POST", "/api/admin/storage/rebalance", false, f -> "/api/admin/storage/rebalance",
+                        expect(401, 403, 403, 403, 403, 403, 202)),
                 e("GET", "/health", false, f -> "/health", expect(200, 200, 200, 200, 200, 200, 200)),
                 e("GET", "/s/{token}", false, f -> "/s/" + "x".repeat(43), expect(404, 404, 404, 404, 404, 404, 404)),
                 e("POST", "/s/{token}", false, f -> "/s/" + "x".repeat(43), expect(404, 404, 404, 404, 404, 404, 404)),

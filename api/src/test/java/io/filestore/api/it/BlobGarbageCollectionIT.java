@@ -41,6 +41,34 @@ class BlobGarbageCollectionIT {
                 .isEqualTo(new String(shared, StandardCharsets.UTF_8));
     }
 
+    /**
+     * When several instances share the database, one collects at a time: while another session (an instance) holds
+     * the collection's advisory lock, this one collects nothing; once it is released, this one collects.
+     */
+    @Test
+    void collectsOnlyWhileNoOtherInstanceHoldsTheCollection() throws Exception {
+        Api bob = Api.newUser();
+        byte[] unique = ("collected later " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        String id = bob.upload("later.txt", unique);
+        try (java.sql.Connection otherInstance = RunningApp.database();
+             java.sql.Statement lock = otherInstance.createStatement()) {
+            try (java.sql.ResultSet held = lock.executeQuery("SELECT pg_try_advisory_lock(20261204, 5)")) {
+                held.next();
+                assertThat(held.getBoolean(1)).as("another test holds the collection").isTrue();
+            }
+            assertThat(bob.delete("/api/files/" + id).statusCode()).isEqualTo(200);
+            assertThat(bob.delete("/api/trash/" + id).statusCode()).isEqualTo(200);
+            // past the grace period (15 s) and several collection intervals (3 s): nothing collected meanwhile
+            Thread.sleep(25_000);
+            assertThat(replicas(bob, unique)).as("no collection while another instance holds it").hasSize(2);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!replicas(bob, unique).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+        }
+        assertThat(replicas(bob, unique)).as("collected once the other instance let go").isEmpty();
+    }
+
     private static List<Path> replicas(Api api, byte[] content) throws Exception {
         String hash = Api.sha256(content);
         return api.app.blobFiles().stream().filter(p -> p.getFileName().toString().equals(hash)).toList();

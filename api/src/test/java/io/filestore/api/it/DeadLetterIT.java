@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -230,10 +229,8 @@ class DeadLetterIT {
     }
 
     private static HttpResponse<String> admin(String method, String path) {
-        String basic = Base64.getEncoder().encodeToString((RunningApp.ADMIN + ":" + RunningApp.ADMIN_PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
         Api api = new Api("unused");
-        return api.send(HttpRequest.newBuilder(api.app.uri(path)).header("Authorization", "Basic " + basic)
+        return api.send(api.app.asAdmin(path)
                 .method(method, HttpRequest.BodyPublishers.noBody()).build());
     }
 

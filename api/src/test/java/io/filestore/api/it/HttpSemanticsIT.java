@@ -25,9 +25,7 @@ class HttpSemanticsIT {
     private final Api bob = Api.newUser();
 
     private static HttpRequest.Builder admin(String path) {
-        String basic = Base64.getEncoder().encodeToString((RunningApp.ADMIN + ":" + RunningApp.ADMIN_PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
-        return HttpRequest.newBuilder(RunningApp.get().uri(path)).header("Authorization", "Basic " + basic);
+        return RunningApp.get().asAdmin(path);
     }
 
     /**
@@ -239,7 +237,7 @@ class HttpSemanticsIT {
         @Test
         void theErrorPageCalledDirectlyIsNoEndpoint() {
             HttpResponse<String> error = alice.get("/error");
-            assertThat(error.statusCode()).isEqualTo(404);
+            assertThat(error.statusCode()).isEqualTo(400);
             assertThat(error.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
         }
 

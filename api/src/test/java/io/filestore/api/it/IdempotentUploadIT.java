@@ -145,7 +145,7 @@ class IdempotentUploadIT {
                  PreparedStatement s = c.prepareStatement(
                          "SELECT count(*) FROM idempotency_key WHERE caller = ? AND key = ?")) {
                 s.setString(1, alice.user);
-                s.setString(2, key);
+                s.setString(2, io.filestore.api.web.IdempotencyKeys.stored(key));
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     if (rs.getLong(1) == 1) {

@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -118,9 +117,7 @@ class ObservabilityIT {
     }
 
     private HttpResponse<String> asAdmin(String path) {
-        String credentials = Base64.getEncoder().encodeToString(
-                (RunningApp.ADMIN + ":" + RunningApp.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
-        return alice.send(HttpRequest.newBuilder(alice.app.uri(path)).header("Authorization", "Basic " + credentials)
+        return alice.send(alice.app.asAdmin(path)
                 .GET().build());
     }
 }

@@ -87,6 +87,13 @@ final class RunningApp {
         }
     }
 
+    /** A request to this application as the system administrator (HTTP Basic with the configured password). */
+    java.net.http.HttpRequest.Builder asAdmin(String path) {
+        String basic = java.util.Base64.getEncoder().encodeToString((ADMIN + ":" + ADMIN_PASSWORD)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return java.net.http.HttpRequest.newBuilder(uri(path)).header("Authorization", "Basic " + basic);
+    }
+
     /** Starts the stopped process again on the same port and data directory, and waits until it is healthy. */
     void startAgain() throws IOException, InterruptedException {
         RunningApp again = start(dataDir, log, heap, extraEnv, base.getPort(), false);
@@ -271,7 +278,21 @@ final class RunningApp {
         }
     }
 
+    /**
+     * A port that is free now, below Linux's ephemeral range (32768 and up): a port the kernel hands out for
+     * {@code new ServerSocket(0)} can be taken by any outgoing connection (the tests', the application's, the
+     * database driver's) before the application binds it, which made restarts on the same port fail at random.
+     */
     private static int freePort() throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // in use: try another
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

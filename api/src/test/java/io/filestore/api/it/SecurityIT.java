@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -128,6 +129,31 @@ class SecurityIT {
         assertThat(http.send(bearer(token, "/api/me/tokens/" + tokenId).DELETE().build()).statusCode()).isEqualTo(200);
         assertThat(http.send(bearer(token, "/api/me").GET().build()).statusCode()).isEqualTo(401);
         assertThat(json(as(user, password, "/api/me/tokens"), "{\"expiresInDays\":100000}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void shortLivedTokensExpireInSecondsAndScriptsGetNoBasicChallenge() {
+        String password = "short token password";
+        String user = newUser(password);
+
+        java.time.Instant before = java.time.Instant.now();
+        HttpResponse<String> issued = json(as(user, password, "/api/me/tokens"), "{\"name\":\"web\",\"expiresInSeconds\":120}");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+        java.time.Instant expiresAt = java.time.Instant.parse(data(issued).get("expiresAt").asString());
+        assertThat(expiresAt).isBetween(before.plusSeconds(119), java.time.Instant.now().plusSeconds(121));
+        assertThat(http.send(bearer(data(issued).get("token").asString(), "/api/me").GET().build()).statusCode())
+                .isEqualTo(200);
+        for (String body : List.of("{\"expiresInSeconds\":59}", "{\"expiresInSeconds\":120,\"expiresInDays\":1}",
+                "{\"expiresInSeconds\":99999999999}")) {
+            HttpResponse<String> refused = json(as(user, password, "/api/me/tokens"), body);
+            assertThat(refused.statusCode()).as(body).isEqualTo(400);
+            assertThat(refused.body()).as(body).contains("expiresInSeconds");
+        }
+
+        HttpResponse<String> script = http.send(HttpRequest.newBuilder(RunningApp.get().uri("/api/me"))
+                .header("X-Requested-With", "XMLHttpRequest").GET().build());
+        assertThat(script.statusCode()).isEqualTo(401);
+        assertThat(script.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"filestore\"");
     }
 
     @Test

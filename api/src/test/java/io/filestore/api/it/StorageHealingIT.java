@@ -7,14 +7,12 @@ import java.io.RandomAccessFile;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -51,6 +49,9 @@ class StorageHealingIT {
                 "FILESTORE_BLOB_STORE_SCRUB_INITIAL_DELAY", "1h",
                 "FILESTORE_BLOB_STORE_SCRUB_RATE", "0B",
                 "FILESTORE_DOWNLOAD_SENDFILE", "true",
+                // these tests read and alter replicas' bytes on disk: the plaintext layout (EncryptionTest and
+                // EncryptionIT cover encrypted replicas)
+                "FILESTORE_ENCRYPTION_ENABLED", "false",
                 "FILESTORE_BLOB_STORE_LOCATIONS", "us-east-1,us-west-1,eu-west-1"));
         user = new Api(app, "storage-user");
     }
@@ -107,9 +108,7 @@ class StorageHealingIT {
     }
 
     static HttpRequest.Builder admin(String path) {
-        String basic = Base64.getEncoder().encodeToString((RunningApp.ADMIN + ":" + RunningApp.ADMIN_PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
-        return HttpRequest.newBuilder(app.uri(path)).header("Authorization", "Basic " + basic);
+        return app.asAdmin(path);
     }
 
     static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {

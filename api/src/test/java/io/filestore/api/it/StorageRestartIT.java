@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -21,9 +19,7 @@ class StorageRestartIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static HttpRequest.Builder admin(RunningApp app, String path) {
-        String basic = Base64.getEncoder().encodeToString((RunningApp.ADMIN + ":" + RunningApp.ADMIN_PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
-        return HttpRequest.newBuilder(app.uri(path)).header("Authorization", "Basic " + basic);
+        return app.asAdmin(path);
     }
 
     static JsonNode scrub(RunningApp app) throws Exception {

@@ -57,9 +57,7 @@ class StrictEdgesIT {
     }
 
     private HttpRequest.Builder asAdmin(String path) {
-        String basic = Base64.getEncoder().encodeToString((RunningApp.ADMIN + ":" + RunningApp.ADMIN_PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
-        return HttpRequest.newBuilder(owner.app.uri(path)).header("Authorization", "Basic " + basic);
+        return owner.app.asAdmin(path);
     }
 
     private HttpResponse<String> adminPost(String path, String json) {
@@ -214,7 +212,7 @@ class StrictEdgesIT {
                     owner.get("/error"))) {
                 assertThat(response.statusCode()).as(response.uri() + " " + response.body()).isLessThan(500);
             }
-            assertThat(owner.get("/error").statusCode()).isEqualTo(404);
+            assertThat(owner.get("/error").statusCode()).isEqualTo(400);
         }
     }
 

@@ -86,6 +86,18 @@ class TimeTravelIT {
             assertThat(names(alice, "/api/files?asOf=" + t3 + "&folder=/docs")).containsExactly("report.txt");
             assertThat(names(alice, "/api/files?asOf=" + t3 + "&folder=/archive")).isEmpty();
             assertThat(names(alice, "/api/files?asOf=" + t4 + "&folder=/archive")).containsExactly("final.txt");
+            // the present listing's filters and orders, applied to the files as they were
+            assertThat(names(alice, "/api/files?asOf=" + t2 + "&sort=name:desc")).containsExactly("report.txt",
+                    "other.txt");
+            assertThat(names(alice, "/api/files?asOf=" + t2 + "&sort=size:asc")).containsExactly("report.txt",
+                    "other.txt");
+            assertThat(names(alice, "/api/files?asOf=" + t2 + "&minSize=3")).containsExactly("other.txt");
+            assertThat(names(alice, "/api/files?asOf=" + t2 + "&mimeType=text/*")).hasSize(2);
+            assertThat(names(alice, "/api/files?asOf=" + t2 + "&mimeType=image/*")).isEmpty();
+            assertThat(names(alice, "/api/files?asOf=" + t4 + "&createdAfter=" + enc(t1))).containsExactly(
+                    "other.txt");
+            assertThat(names(alice, "/api/files?asOf=" + t4 + "&sort=name&owner=" + alice.user)).containsExactly(
+                    "final.txt", "other.txt");
             assertThat(data(alice.get("/api/files?asOf=" + enc(t2) + "&limit=1")).get("pagination").get("total")
                     .asLong()).isEqualTo(2);
             assertThat(names(stranger, "/api/files?asOf=" + t5)).isEmpty();
@@ -245,7 +257,11 @@ class TimeTravelIT {
             }
         }
         assertThat(alice.get("/api/files/changes").statusCode()).isEqualTo(400);
-        assertThat(alice.get("/api/files?asOf=" + enc(Instant.now()) + "&tags=a").statusCode()).isEqualTo(400);
+        for (String searchOnly : List.of("q=a", "facets=tags", "cursor=abc", "sort=relevance", "owner=someone-else",
+                "minSize=-1", "mimeType=nonsense")) {
+            assertThat(alice.get("/api/files?asOf=" + enc(Instant.now()) + "&" + searchOnly).statusCode())
+                    .as(searchOnly).isEqualTo(400);
+        }
         assertThat(alice.get("/api/files?asOf=" + enc(Instant.now()) + "&limit=0").statusCode()).isEqualTo(400);
         assertThat(alice.get("/api/files/changes?since=" + enc(Instant.now()) + "&until="
                 + enc(Instant.now().minusSeconds(5))).statusCode()).isEqualTo(400);

@@ -25,6 +25,15 @@ class UploadMetadataHeaderTest {
 
     @Test
     void rejectsDuplicateKeysBadBase64AndOversizedHeaders() {
+        assertThatThrownBy(() -> UploadMetadataHeader.parse("k".repeat(UploadMetadataHeader.MAX_KEY_LENGTH + 1)
+                + " YQ==")).as("key too long").isInstanceOf(TusException.class);
+        assertThatThrownBy(() -> UploadMetadataHeader.parse("a\"b YQ==")).as("quote in a key")
+                .isInstanceOf(TusException.class);
+        assertThatThrownBy(() -> UploadMetadataHeader.parse("a;b YQ==")).as("separator in a key")
+                .isInstanceOf(TusException.class);
+        assertThatThrownBy(() -> UploadMetadataHeader.parse("\u00e4 YQ==")).as("non-ASCII key")
+                .isInstanceOf(TusException.class);
+        UploadMetadataHeader.parse("k".repeat(UploadMetadataHeader.MAX_KEY_LENGTH) + " YQ==,relative_Path.x-1 YQ==");
         assertThatThrownBy(() -> UploadMetadataHeader.parse("a YQ==,a Yg==")).isInstanceOf(TusException.class);
         assertThatThrownBy(() -> UploadMetadataHeader.parse("a !!!")).isInstanceOf(TusException.class);
         assertThatThrownBy(() -> UploadMetadataHeader.parse("a //8=")).as("not UTF-8").isInstanceOf(TusException.class);

@@ -1,7 +1,7 @@
 package io.filestore.command.api;
 
 /** The file is in the trash; only restore or purge apply. */
-public class FileDeletedException extends RuntimeException {
+public class FileDeletedException extends HiddenFileException {
 
     public FileDeletedException(String message) {
         super(message);

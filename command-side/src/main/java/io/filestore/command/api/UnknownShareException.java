@@ -1,7 +1,7 @@
 package io.filestore.command.api;
 
 /** The file has no such (unrevoked) share. */
-public class UnknownShareException extends RuntimeException {
+public class UnknownShareException extends NotFoundException {
 
     public UnknownShareException(String message) {
         super(message);

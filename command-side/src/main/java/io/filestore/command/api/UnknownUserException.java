@@ -1,7 +1,7 @@
 package io.filestore.command.api;
 
 /** No such user account. */
-public class UnknownUserException extends RuntimeException {
+public class UnknownUserException extends NotFoundException {
 
     public UnknownUserException(String message) {
         super(message);

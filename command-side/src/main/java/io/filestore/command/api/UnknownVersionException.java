@@ -1,7 +1,7 @@
 package io.filestore.command.api;
 
 /** The file has no such version. */
-public class UnknownVersionException extends RuntimeException {
+public class UnknownVersionException extends NotFoundException {
 
     public UnknownVersionException(String message) {
         super(message);

@@ -79,7 +79,7 @@ public final class BackupBlobs {
         Path staged = Files.createTempFile(tmp, "copy-", ".tmp");
         try {
             long copied;
-            try (InputStream in = Files.newInputStream(blob.path());
+            try (InputStream in = blob.openStream();
                  FileChannel channel = FileChannel.open(staged, StandardOpenOption.WRITE)) {
                 OutputStream out = Channels.newOutputStream(channel);
                 MessageDigest digest = sha256();

@@ -75,13 +75,25 @@ public class BackupService {
 
     /** Starts a backup in the background and returns its first status (RUNNING). */
     public BackupStatus start() {
+        return start(id -> { });
+    }
+
+    /**
+     * Starts a backup in the background and returns its first status (RUNNING); {@code announce} is called with the
+     * backup's id before the backup reads the event store (so an event it appends, such as the audit trail's record
+     * of the backup, is part of the backup). When {@code announce} fails, no backup starts.
+     */
+    public BackupStatus start(java.util.function.Consumer<String> announce) {
         guard.begin(OperationGuard.Kind.BACKUP);
+        Path created = null;
         try {
             Files.createDirectories(settings.directory());
             Instant now = clock.instant();
             String id = OperationIds.next(now);
             Path dir = settings.directory().resolve(id);
             Files.createDirectory(dir);
+            created = dir;
+            announce.accept(id);
             Run run = new Run(id, dir, now);
             operations.begin(id, OperationGuard.Kind.BACKUP, run.phase, null, now);
             running.put(id, run);
@@ -96,6 +108,13 @@ public class BackupService {
                     + ": " + e.getMessage());
         } catch (RuntimeException e) {
             guard.end(OperationGuard.Kind.BACKUP);
+            if (created != null && !running.containsKey(created.getFileName().toString())) {
+                try {
+                    Files.deleteIfExists(created);
+                } catch (IOException ignored) {
+                    // an empty directory without a status: listed as nothing
+                }
+            }
             throw e;
         }
     }

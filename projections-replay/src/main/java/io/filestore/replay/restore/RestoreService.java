@@ -88,6 +88,7 @@ public class RestoreService {
     private final TransactionTemplate transaction;
     private final LongOperations operations;
     private final SearchIndexAdministration search;
+    private final org.axonframework.eventhandling.EventBus eventBus;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Run> running = new ConcurrentHashMap<>();
 
@@ -95,7 +96,8 @@ public class RestoreService {
                           Projections projections, MaintenanceMode maintenance, OperationGuard guard,
                           ProcessorControl control, BlobStore blobStore, DataSource dataSource,
                           PlatformTransactionManager transactionManager, LongOperations operations,
-                          SearchIndexAdministration search) {
+                          SearchIndexAdministration search, org.axonframework.eventhandling.EventBus eventBus) {
+        this.eventBus = eventBus;
         this.operations = operations;
         this.search = search;
         this.settings = settings;
@@ -178,7 +180,8 @@ public class RestoreService {
                 s.state() != OperationState.RUNNING || operations.running(s.id()) ? s : new RestoreStatus(s.id(), s.backupId(),
                         OperationState.FAILED, s.phase(), s.startedAt(), s.endedAt(), s.pointInTime(),
                         s.requestedPosition(), s.position(), s.replace(), s.movedAsideTo(), s.events(), s.replay(),
-                        s.projections(), s.blobs(), s.digests(), "interrupted: the service stopped during the restore"));
+                        s.projections(), s.blobs(), s.digests(), "interrupted: the service stopped during the restore",
+                        s.requestedBy(), s.clientAddress()));
     }
 
     private Path restoresDir() {
@@ -243,9 +246,37 @@ public class RestoreService {
         maintenance.end();
         run.phase("DIGESTING");
         run.digests = projections.digests();
+        recordInTrail(run);
         run.complete(clock.instant());
         log.info("Restore {} of backup {} completed up to position {}: {} events, blobs {}", run.id,
                 run.request.backupId(), run.position, run.eventsLoaded, verifier.result());
+    }
+
+    /**
+     * Appends the fact of this restore to the restored store (after the digests, which describe the restored
+     * history), with the restore's id as event identifier: a restore resumed after a crash that came after the
+     * append finds it there and records nothing twice.
+     */
+    private void recordInTrail(Run run) {
+        RestoreRequest request = run.request;
+        io.filestore.command.api.UserId by = null;
+        if (request.requestedBy() != null) {
+            try {
+                by = new io.filestore.command.api.UserId(request.requestedBy());
+            } catch (RuntimeException e) {
+                log.warn("Restore {}: requester '{}' is not a user id", run.id, request.requestedBy());
+            }
+        }
+        String identifier = "restore-" + run.id;
+        if (tables.holdsEvent(identifier)) {
+            return;
+        }
+        java.util.Map<String, Object> metaData = request.clientAddress() == null ? java.util.Map.of()
+                : java.util.Map.of(io.filestore.query.audit.AuditProjection.CLIENT_ADDRESS, request.clientAddress());
+        eventBus.publish(new org.axonframework.eventhandling.GenericEventMessage<>(
+                new org.axonframework.messaging.GenericMessage<>(identifier,
+                        new io.filestore.command.api.StoreRestoredEvent(run.id, request.backupId(), run.position,
+                                request.pointInTime(), request.replace(), by), metaData), clock::instant));
     }
 
     /** Waits until the search index that the replay rebuilds is complete (its alias swap follows the replay). */
@@ -305,14 +336,16 @@ public class RestoreService {
                 StatusFiles.write(restoresDir().resolve(operation.id() + ".json"), new RestoreStatus(stored.id(),
                         stored.backupId(), OperationState.FAILED, operation.phase(), stored.startedAt(), now,
                         stored.pointInTime(), stored.requestedPosition(), stored.position(), stored.replace(),
-                        null, stored.events(), stored.replay(), stored.projections(), stored.blobs(), Map.of(), why));
+                        null, stored.events(), stored.replay(), stored.projections(), stored.blobs(), Map.of(), why,
+                        stored.requestedBy(), stored.clientAddress()));
                 operations.finish(operation.id(), OperationState.FAILED, why, now);
                 maintenance.end();
                 return;
             }
             guard.beginWithin(OperationGuard.Kind.RESTORE, java.time.Duration.ofMinutes(1));
             Run run = new Run(stored.id(), new RestoreRequest(stored.backupId(), stored.pointInTime(),
-                    stored.requestedPosition(), stored.replace()), stored.startedAt());
+                    stored.requestedPosition(), stored.replace(), stored.requestedBy(), stored.clientAddress()),
+                    stored.startedAt());
             run.phase = operation.phase();
             run.position = stored.position();
             run.movedAsideTo = stored.movedAsideTo();
@@ -432,7 +465,8 @@ public class RestoreService {
             return new RestoreStatus(id, request.backupId(), state, phase, startedAt, endedAt, request.pointInTime(),
                     request.position(), position, request.replace(), movedAsideTo,
                     new Progress(eventsLoaded, eventsTotal), new Progress(replayed, replayHead), projections,
-                    blobs == null ? RestoreStatus.BlobCheck.NONE : blobs.result(), digests, error);
+                    blobs == null ? RestoreStatus.BlobCheck.NONE : blobs.result(), digests, error,
+                    request.requestedBy(), request.clientAddress());
         }
 
         void persistThrottled() {

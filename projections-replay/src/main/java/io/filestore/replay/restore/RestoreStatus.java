@@ -26,7 +26,7 @@ public record RestoreStatus(String id, String backupId, OperationState state, St
                             Instant endedAt, Instant pointInTime, Long requestedPosition, Long position,
                             boolean replace, String movedAsideTo, Progress events, Progress replay,
                             List<ProjectionStatus> projections, BlobCheck blobs, Map<String, String> digests,
-                            String error) {
+                            String error, String requestedBy, String clientAddress) {
 
     /**
      * @param referenced          blobs referenced by files that are not purged

@@ -62,6 +62,20 @@ public class EventStoreTables {
         }
     }
 
+    /** Whether an event with this identifier is in the store. */
+    public boolean holdsEvent(String eventIdentifier) {
+        try (Connection c = dataSource.getConnection();
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT 1 FROM " + EVENTS
+                     + " WHERE event_identifier = ?")) {
+            s.setString(1, eventIdentifier);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new StoreAccessException("cannot read the event store", e);
+        }
+    }
+
     /**
      * Runs {@code read} in a read-only REPEATABLE READ transaction whose snapshot contains every event up to the
      * returned position and nothing that could later appear below it. How: a first transaction locks the event

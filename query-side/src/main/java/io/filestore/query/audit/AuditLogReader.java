@@ -27,13 +27,14 @@ public class AuditLogReader implements AuditLog {
     @Override
     public void forEach(Instant from, Instant to, Consumer<Entry> consumer) {
         transaction.executeWithoutResult(status -> jdbc.query(
-                "SELECT event_id, global_index, occurred_at, action, actor, file_id::text AS file_id, details::text "
-                        + "AS details FROM audit_entry WHERE occurred_at >= ? AND occurred_at < ? "
+                "SELECT event_id, global_index, occurred_at, action, actor, file_id::text AS file_id, target, "
+                        + "client_address, details::text AS details FROM audit_entry WHERE occurred_at >= ? AND occurred_at < ? "
                         + "ORDER BY occurred_at, global_index, event_id",
                 rs -> {
                     consumer.accept(new Entry(rs.getString("event_id"), rs.getLong("global_index"),
                             rs.getTimestamp("occurred_at").toInstant(), rs.getString("action"),
-                            rs.getString("actor"), rs.getString("file_id"), rs.getString("details")));
+                            rs.getString("actor"), rs.getString("file_id"), rs.getString("target"),
+                            rs.getString("client_address"), rs.getString("details")));
                 },
                 Timestamp.from(from), Timestamp.from(to)));
     }

@@ -31,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class AuditRepository {
 
     private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() { };
-    private static final String ENTRY_COLUMNS = "event_id, file_id, action, actor, occurred_at, details";
+    private static final String ENTRY_COLUMNS =
+            "event_id, file_id, target, action, actor, occurred_at, client_address, details";
     private static final String NEWEST_FIRST = " ORDER BY occurred_at DESC, global_index DESC";
 
     private final JdbcClient jdbc;
@@ -50,19 +51,22 @@ public class AuditRepository {
      * is the furthest position it has seen (an event that fills a gap carries a higher one), so it would differ from
      * a replay's. {@code fallbackIndex} is used only for an event that is not in the event store.
      */
-    void insertEntry(String eventId, long fallbackIndex, FileId fileId, AuditAction action, UserId actor, Instant at,
-                     Map<String, Object> details) {
+    void insertEntry(String eventId, long fallbackIndex, FileId fileId, String target, AuditAction action,
+                     UserId actor, Instant at, String clientAddress, Map<String, Object> details) {
         jdbc.sql("""
-                INSERT INTO audit_entry (event_id, global_index, file_id, action, actor, occurred_at, details)
+                INSERT INTO audit_entry (event_id, global_index, file_id, target, action, actor, occurred_at,
+                                         client_address, details)
                 VALUES (:event,
                         coalesce((SELECT e.global_index FROM domain_event_entry e WHERE e.event_identifier = :event),
                                  :index),
-                        :file, :action, :actor, :at, CAST(:details AS jsonb))
+                        :file, :target, :action, :actor, :at, :address, CAST(:details AS jsonb))
                 ON CONFLICT (event_id) DO NOTHING
                 """)
                 .param("event", eventId)
                 .param("index", fallbackIndex)
-                .param("file", uuid(fileId))
+                .param("file", fileId == null ? null : uuid(fileId))
+                .param("target", ViewValues.text(target))
+                .param("address", clientAddress)
                 .param("action", action.wireName())
                 .param("actor", actor == null ? null : actor.value())
                 .param("at", Timestamp.from(at))
@@ -122,6 +126,10 @@ public class AuditRepository {
             sql.append(" AND file_id = :file");
             params.add(new Object[]{"file", uuid(query.fileId())});
         }
+        if (query.target() != null) {
+            sql.append(" AND target = :target");
+            params.add(new Object[]{"target", query.target()});
+        }
         if (query.action() != null) {
             sql.append(" AND action = :action");
             params.add(new Object[]{"action", query.action().wireName()});
@@ -153,8 +161,10 @@ public class AuditRepository {
         String name = rs.getString("action");
         AuditAction action = AuditAction.fromWireName(name)
                 .orElseThrow(() -> new IllegalStateException("unknown audit action " + name));
-        return new AuditEntryView(rs.getString("event_id"), new FileId(rs.getString("file_id")), action,
-                actor == null ? null : new UserId(actor), rs.getTimestamp("occurred_at").toInstant(),
+        String file = rs.getString("file_id");
+        return new AuditEntryView(rs.getString("event_id"), file == null ? null : new FileId(file),
+                rs.getString("target"), action, actor == null ? null : new UserId(actor),
+                rs.getTimestamp("occurred_at").toInstant(), rs.getString("client_address"),
                 json.readValue(rs.getString("details"), DETAILS));
     }
 

@@ -74,8 +74,8 @@ public class HistoryQueryHandler {
 
     @QueryHandler
     public FilePage handle(ListFilesAsOfQuery query) {
-        return repository.ownedAt(query.caller().userId(), query.at(), query.folder(), query.recursive(),
-                query.offset(), query.limit());
+        return repository.ownedAt(query.caller().userId(), query.at(), query.filters(), query.sort(),
+                query.direction(), query.offset(), query.limit());
     }
 
     @QueryHandler

@@ -3,7 +3,6 @@ package io.filestore.query.history;
 import io.filestore.command.api.BlobId;
 import io.filestore.command.api.FileId;
 import io.filestore.command.api.FileMetadata;
-import io.filestore.command.api.FileName;
 import io.filestore.command.api.FilePermissions;
 import io.filestore.command.api.Grant;
 import io.filestore.command.api.Grantee;
@@ -28,6 +27,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import io.filestore.query.search.api.SearchFilters;
+import io.filestore.query.search.api.SortDirection;
+import io.filestore.query.search.api.SortField;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -41,7 +43,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class HistoryRepository {
 
-    private static final TypeReference<List<String>> TAGS = new TypeReference<>() { };
     private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() { };
     private static final String AT = "valid_from <= :at AND (valid_to IS NULL OR valid_to > :at)";
     private static final String STATE_COLUMNS = "file_id, aggregate_seq, owner_id, name, media_type, size, "
@@ -224,24 +225,73 @@ public class HistoryRepository {
                 .map(state -> withGrants(state, openGrants(fileId)));
     }
 
-    FilePage ownedAt(UserId owner, Instant at, String folder, boolean recursive, int offset, int limit) {
-        String where = "FROM history_file_state WHERE owner_id = :owner AND " + AT + " AND deleted_at IS NULL"
-                + (folder == null ? "" : recursive
-                        ? " AND (folder = :folder OR folder LIKE :prefix ESCAPE '\\')" : " AND folder = :folder");
-        JdbcClient.StatementSpec page = jdbc.sql("SELECT " + STATE_COLUMNS + " " + where
-                        + " ORDER BY created_at DESC, file_id DESC OFFSET :offset LIMIT :limit")
-                .param("owner", owner.value()).param("at", ts(at)).param("offset", offset).param("limit", limit);
-        JdbcClient.StatementSpec count = jdbc.sql("SELECT count(*) " + where)
-                .param("owner", owner.value()).param("at", ts(at));
-        if (folder != null) {
-            String prefix = (folder.equals("/") ? "" : likeEscape(folder)) + "/%";
-            page = page.param("folder", folder).param("prefix", prefix);
-            count = count.param("folder", folder).param("prefix", prefix);
+    /**
+     * The owner's files at {@code at} that matched {@code filters} then, one page in the given order (ties broken by
+     * file id), with the total. Uses the state row valid at {@code at}: its tags, folder, media type, size and dates.
+     */
+    FilePage ownedAt(UserId owner, Instant at, SearchFilters filters, SortField sort, SortDirection direction,
+                     int offset, int limit) {
+        StringBuilder where = new StringBuilder("FROM history_file_state WHERE owner_id = :owner AND " + AT
+                + " AND deleted_at IS NULL");
+        Map<String, Object> params = new java.util.HashMap<>();
+        params.put("owner", owner.value());
+        params.put("at", ts(at));
+        String folder = filters.folder();
+        if (folder != null && !(folder.equals("/") && filters.recursive())) {
+            where.append(filters.recursive() ? " AND (folder = :folder OR folder LIKE :prefix ESCAPE '\\')"
+                    : " AND folder = :folder");
+            params.put("folder", folder);
+            params.put("prefix", (folder.equals("/") ? "" : likeEscape(folder)) + "/%");
         }
+        if (!filters.tags().isEmpty()) {
+            List<String> tags = filters.tags().stream().map(t -> t.toLowerCase(java.util.Locale.ROOT)).distinct()
+                    .toList();
+            where.append(" AND (SELECT count(DISTINCT lower(t)) FROM jsonb_array_elements_text(tags) t"
+                    + " WHERE lower(t) IN (:tags)) = :tagCount");
+            params.put("tags", tags);
+            params.put("tagCount", tags.size());
+        }
+        if (filters.mimeType() != null) {
+            String prefix = filters.mimeTypePrefix();
+            if (prefix != null) {
+                where.append(" AND lower(media_type) LIKE :mimePrefix ESCAPE '\\'");
+                params.put("mimePrefix", likeEscape(prefix) + "%");
+            } else {
+                where.append(" AND lower(trim(split_part(media_type, ';', 1))) = :mime");
+                params.put("mime", filters.mimeType());
+            }
+        }
+        range(where, params, "size", ">=", "minSize", filters.minSize());
+        range(where, params, "size", "<=", "maxSize", filters.maxSize());
+        range(where, params, "created_at", ">=", "createdAfter", filters.createdAfter());
+        range(where, params, "created_at", "<", "createdBefore", filters.createdBefore());
+        range(where, params, "updated_at", ">=", "updatedAfter", filters.updatedAfter());
+        range(where, params, "updated_at", "<", "updatedBefore", filters.updatedBefore());
+        SortField field = sort == null || sort == SortField.RELEVANCE ? SortField.CREATED_AT : sort;
+        String order = (direction == null ? field.defaultDirection() : direction) == SortDirection.ASC
+                ? "ASC" : "DESC";
+        String column = switch (field) {
+            case NAME -> "lower(name) " + order + ", name";
+            case SIZE -> "size";
+            case UPDATED_AT -> "updated_at";
+            default -> "created_at";
+        };
+        JdbcClient.StatementSpec page = jdbc.sql("SELECT " + STATE_COLUMNS + " " + where + " ORDER BY " + column
+                        + " " + order + ", file_id " + order + " OFFSET :offset LIMIT :limit")
+                .params(params).param("offset", offset).param("limit", limit);
+        JdbcClient.StatementSpec count = jdbc.sql("SELECT count(*) " + where).params(params);
         List<FileView> states = page.query(this::mapState).list();
         Map<FileId, List<Grant>> grants = grantsAt(states.stream().map(FileView::fileId).toList(), at);
         return new FilePage(states.stream().map(s -> withGrants(s, grants)).toList(),
                 count.query(Long.class).single());
+    }
+
+    private static void range(StringBuilder where, Map<String, Object> params, String column, String operator,
+                              String name, Object value) {
+        if (value != null) {
+            where.append(" AND ").append(column).append(' ').append(operator).append(" :").append(name);
+            params.put(name, value instanceof Instant instant ? ts(instant) : value);
+        }
     }
 
     List<FileVersionView> versionsAt(FileId fileId, Instant at) {
@@ -459,22 +509,7 @@ public class HistoryRepository {
     }
 
     private FileView mapState(ResultSet rs, int row) throws SQLException {
-        return new FileView(
-                new FileId(rs.getString("file_id")),
-                new UserId(rs.getString("owner_id")),
-                new FileName(rs.getString("name")),
-                new MediaType(rs.getString("media_type")),
-                rs.getLong("size"),
-                new BlobId(rs.getString("blob_sha256")),
-                rs.getInt("version"),
-                new FileMetadata(rs.getString("description"), json.readValue(rs.getString("tags"), TAGS),
-                        rs.getString("folder"), json.readValue(rs.getString("attributes"), STRINGS)),
-                instant(rs, "created_at"),
-                instant(rs, "updated_at"),
-                instant(rs, "content_updated_at"),
-                instant(rs, "deleted_at"),
-                rs.getLong("aggregate_seq"),
-                new FilePermissions(new UserId(rs.getString("owner_id")), List.of()));
+        return io.filestore.query.metadata.FileRows.file(rs);
     }
 
     private static String likeEscape(String value) {

@@ -32,8 +32,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class FileMetadataRepository {
 
-    private static final TypeReference<List<String>> TAGS = new TypeReference<>() { };
-    private static final TypeReference<Map<String, String>> ATTRIBUTES = new TypeReference<>() { };
     private static final String FILE_COLUMNS = "file_id, owner_id, name, media_type, size, blob_sha256, version, "
             + "description, tags, folder, attributes, created_at, updated_at, content_updated_at, deleted_at, aggregate_seq";
 
@@ -276,24 +274,7 @@ public class FileMetadataRepository {
     }
 
     private FileView mapFile(ResultSet rs, int row) throws SQLException {
-        return new FileView(
-                new FileId(rs.getString("file_id")),
-                new UserId(rs.getString("owner_id")),
-                new FileName(rs.getString("name")),
-                new MediaType(rs.getString("media_type")),
-                rs.getLong("size"),
-                new BlobId(rs.getString("blob_sha256")),
-                rs.getInt("version"),
-                new FileMetadata(rs.getString("description"),
-                        json.readValue(rs.getString("tags"), TAGS),
-                        rs.getString("folder"),
-                        json.readValue(rs.getString("attributes"), ATTRIBUTES)),
-                instant(rs, "created_at"),
-                instant(rs, "updated_at"),
-                instant(rs, "content_updated_at"),
-                instant(rs, "deleted_at"),
-                rs.getLong("aggregate_seq"),
-                new FilePermissions(new UserId(rs.getString("owner_id")), List.of()));
+        return io.filestore.query.metadata.FileRows.file(rs);
     }
 
     private FileVersionView mapVersion(ResultSet rs, int row) throws SQLException {

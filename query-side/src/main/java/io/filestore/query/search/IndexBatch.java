@@ -44,6 +44,9 @@ final class IndexBatch {
         this.parking = parking;
     }
 
+    /** The states of files whose documents Elasticsearch refused and whose events were parked. */
+    private final List<FileState> parked = new ArrayList<>();
+
     FileState state(FileId fileId) {
         return states.get(fileId);
     }
@@ -81,7 +84,7 @@ final class IndexBatch {
                 throw new SearchUnavailableException("could not write file " + fileId + " to the search index: "
                         + document.getValue(), null);
             }
-            states.remove(fileId);
+            parked.add(states.remove(fileId));
         }
     }
 
@@ -93,7 +96,9 @@ final class IndexBatch {
         return root == e ? e.toString() : e.getMessage() + " (" + root + ")";
     }
 
+    /** After the batch committed: every file written, and every file parked (a writer must not wait for it). */
     void signal() {
         states.values().forEach(state -> signals.indexed(state.fileId(), state.sequence()));
+        parked.forEach(state -> signals.indexed(state.fileId(), state.sequence()));
     }
 }

@@ -17,38 +17,32 @@ import io.filestore.query.audit.api.AuditEntryView;
 import io.filestore.query.audit.api.AuditPage;
 import io.filestore.query.audit.api.AuditQuery;
 import io.filestore.query.audit.api.FileHistoryQuery;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
-import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
  * The audit projection and its query handler against the real PostgreSQL (the test database, in a schema of the
- * test's own created from migration V50): handlers called as Axon calls them, then queried.
+ * test's own created from migrations V50 and V160): handlers called as Axon calls them, then queried.
  */
 class AuditProjectionTest {
 
     private static final Instant T = Instant.parse("2026-03-21T10:00:00Z");
 
-    private final String schema = "audit_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final UserId alice = new UserId("alice");
     private final UserId bob = new UserId("bob");
     private final FileId file = FileId.random();
+    private io.filestore.testsupport.TestServicesSource.PrivateSchema schema;
     private SingleConnectionDataSource dataSource;
     private AuditProjection projection;
     private AuditQueryHandler queries;
@@ -56,22 +50,11 @@ class AuditProjectionTest {
 
     @BeforeEach
     void createSchema() throws SQLException {
-        String url = io.filestore.testsupport.TestServicesSource.services().jdbcUrl();
-        String user = io.filestore.testsupport.TestServicesSource.services().user();
-        String password = io.filestore.testsupport.TestServicesSource.services().password();
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        }
-        dataSource = new SingleConnectionDataSource(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                user, password, true);
-        try (Connection c = dataSource.getConnection()) {
-            ScriptUtils.executeSqlScript(c, new ClassPathResource("db/migration/V50__audit_view.sql"));
-            try (Statement s = c.createStatement()) {
-                // the two columns of Axon's event table the projection reads (the table is created by api's V1)
-                s.execute("CREATE TABLE domain_event_entry (global_index BIGINT PRIMARY KEY, "
-                        + "event_identifier VARCHAR(255) NOT NULL UNIQUE)");
-            }
-        }
+        schema = io.filestore.testsupport.TestServicesSource.PrivateSchema.migrated("audit_test");
+        dataSource = schema.dataSource();
+        // the two columns of Axon's event table the projection reads (the table is created by api's V1)
+        schema.execute("CREATE TABLE domain_event_entry (global_index BIGINT PRIMARY KEY, "
+                + "event_identifier VARCHAR(255) NOT NULL UNIQUE)");
         AuditRepository repository = new AuditRepository(JdbcClient.create(dataSource));
         projection = new AuditProjection(repository);
         queries = new AuditQueryHandler(repository);
@@ -79,10 +62,63 @@ class AuditProjectionTest {
 
     @AfterEach
     void dropSchema() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA " + schema + " CASCADE");
-        }
-        dataSource.destroy();
+        schema.close();
+    }
+
+    @Test
+    void recordsAccountTokenBackupAndLinkFactsWithTargetAndClientAddressButNoSecret() {
+        UserId admin = new UserId("admin");
+        FileUploadedEvent upload = uploaded();
+        projection.on(upload, message(upload), 0, T.minusSeconds(10), token());
+        var created = new io.filestore.command.api.UserCreatedEvent(bob, "Bob",
+                new io.filestore.command.api.PasswordHash("{bcrypt-sha256}$2a$10$secrethashsecrethashsecrethashsecrethashsecrethashsecre"),
+                false, admin);
+        projection.on(created, message(created).andMetaData(Map.of("clientAddress", "203.0.113.7")), T, token());
+        var reset = new io.filestore.command.api.UserPasswordSetEvent(bob,
+                new io.filestore.command.api.PasswordHash("{bcrypt-sha256}$2a$10$otherhashotherhashotherhashotherhashotherhashotherhashot"),
+                admin);
+        projection.on(reset, message(reset), T.plusSeconds(1), token());
+        var groups = new io.filestore.command.api.UserGroupsSetEvent(bob, java.util.Set.of("ops", "finance"), admin);
+        projection.on(groups, message(groups), T.plusSeconds(2), token());
+        var issued = new io.filestore.command.api.ApiTokenIssuedEvent(bob, "tok1", "laptop",
+                new io.filestore.command.api.TokenHash("b".repeat(64)), T.plusSeconds(86400), bob);
+        projection.on(issued, message(issued).andMetaData(Map.of("clientAddress", "x".repeat(100) + "\u0000")),
+                T.plusSeconds(3), token());
+        var backup = new io.filestore.command.api.BackupStartedEvent("20260321T100004Z-abc123", admin);
+        projection.on(backup, message(backup), T.plusSeconds(4), token());
+        var link = new io.filestore.command.api.PublicLinkDownloadedEvent("share-1", file, 2, true);
+        projection.on(link, message(link).andMetaData(Map.of("clientAddress", "2001:db8::1")), T.plusSeconds(5),
+                token());
+
+        List<AuditEntryView> all = queries.handle(new AuditQuery(null, null, null, null, null, null, 0, 10)).entries();
+
+        assertThat(all).extracting(AuditEntryView::action).containsExactly(AuditAction.LINK_DOWNLOAD,
+                AuditAction.BACKUP_START, AuditAction.TOKEN_ISSUE, AuditAction.GROUPS_SET, AuditAction.PASSWORD_SET,
+                AuditAction.USER_CREATE, AuditAction.UPLOAD);
+        assertThat(all).extracting(AuditEntryView::target).containsExactly("link:share-1",
+                "backup:20260321T100004Z-abc123", "token:tok1", "user:bob", "user:bob", "user:bob",
+                "file:" + file.value());
+        assertThat(all.get(0).fileId()).isEqualTo(file);
+        assertThat(all.get(0).actor()).isNull();
+        assertThat(all.get(0).clientAddress()).isEqualTo("2001:db8::1");
+        assertThat(all.get(0).details()).isEqualTo(Map.of("shareId", "share-1", "version", 2, "partial", true));
+        assertThat(all.get(1).fileId()).isNull();
+        assertThat(all.get(2).clientAddress()).hasSize(64);
+        assertThat(all.get(2).details()).containsEntry("name", "laptop").containsEntry("userId", "bob")
+                .doesNotContainKey("tokenHash");
+        assertThat(all.get(3).details()).isEqualTo(Map.of("groups", List.of("finance", "ops")));
+        assertThat(all.get(4).details()).isEqualTo(Map.of("reset", true));
+        assertThat(all.get(5).actor()).isEqualTo(admin);
+        assertThat(all.get(5).clientAddress()).isEqualTo("203.0.113.7");
+        assertThat(all.toString()).doesNotContain("secrethash").doesNotContain("otherhash")
+                .doesNotContain("bbbbbbbbbbbbbbbb");
+        assertThat(queries.handle(new AuditQuery(null, null, "user:bob", null, null, null, 0, 10)).entries())
+                .hasSize(3);
+        assertThat(queries.handle(new AuditQuery(null, null, null, AuditAction.TOKEN_ISSUE, null, null, 0, 10))
+                .entries()).extracting(AuditEntryView::target).containsExactly("token:tok1");
+        // facts about no file stay out of every file's history
+        assertThat(queries.handle(new FileHistoryQuery(file, alice, true, 0, 10)).orElseThrow().entries())
+                .extracting(AuditEntryView::action).containsExactly(AuditAction.LINK_DOWNLOAD, AuditAction.UPLOAD);
     }
 
     @Test
@@ -173,7 +209,7 @@ class AuditProjectionTest {
 
         projection.reset();
 
-        assertThat(queries.handle(new AuditQuery(null, null, null, null, null, 0, 10)).entries()).isEmpty();
+        assertThat(queries.handle(new AuditQuery(null, null, null, null, null, null, 0, 10)).entries()).isEmpty();
         assertThat(queries.handle(new FileHistoryQuery(file, alice, true, 0, 10))).isEmpty();
     }
 
@@ -184,13 +220,13 @@ class AuditProjectionTest {
         FileDownloadedEvent download = new FileDownloadedEvent(file, 1, bob, true);
         projection.on(download, message(download), T.plusSeconds(5), token());
 
-        assertThat(queries.handle(new AuditQuery(bob, null, null, null, null, 0, 10)).entries())
+        assertThat(queries.handle(new AuditQuery(bob, null, null, null, null, null, 0, 10)).entries())
                 .extracting(AuditEntryView::action).containsExactly(AuditAction.DOWNLOAD);
-        assertThat(queries.handle(new AuditQuery(null, file, AuditAction.UPLOAD, null, null, 0, 10)).entries())
+        assertThat(queries.handle(new AuditQuery(null, file, null, AuditAction.UPLOAD, null, null, 0, 10)).entries())
                 .hasSize(1);
-        assertThat(queries.handle(new AuditQuery(null, null, null, T.plusSeconds(1), T.plusSeconds(6), 0, 10))
+        assertThat(queries.handle(new AuditQuery(null, null, null, null, T.plusSeconds(1), T.plusSeconds(6), 0, 10))
                 .entries()).extracting(AuditEntryView::action).containsExactly(AuditAction.DOWNLOAD);
-        AuditPage first = queries.handle(new AuditQuery(null, file, null, null, null, 0, 1));
+        AuditPage first = queries.handle(new AuditQuery(null, file, null, null, null, null, 0, 1));
         assertThat(first.hasMore()).isTrue();
         assertThat(first.entries()).extracting(AuditEntryView::action).containsExactly(AuditAction.DOWNLOAD);
     }

@@ -30,23 +30,21 @@ import io.filestore.query.history.api.ListFilesAsOfQuery;
 import io.filestore.query.history.api.ListVersionsAsOfQuery;
 import io.filestore.query.history.api.UserAccessAtQuery;
 import io.filestore.query.metadata.api.FileVersionView;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
+import io.filestore.query.metadata.api.FileView;
+import io.filestore.query.search.api.SearchFilters;
+import io.filestore.query.search.api.SortDirection;
+import io.filestore.query.search.api.SortField;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
-import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
  * The history projection and its query handler against the real PostgreSQL (a schema of the test's own created
@@ -56,30 +54,21 @@ class HistoryProjectionTest {
 
     private static final Instant T = Instant.parse("2026-03-21T10:00:00Z");
 
-    private final String schema = "history_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final UserId alice = new UserId("alice");
     private final UserId bob = new UserId("bob");
     private final UserId carol = new UserId("carol");
     private final FileId file = FileId.random();
     private final BlobId one = new BlobId("a".repeat(64));
     private final BlobId two = new BlobId("b".repeat(64));
+    private io.filestore.testsupport.TestServicesSource.PrivateSchema schema;
     private SingleConnectionDataSource dataSource;
     private HistoryProjection projection;
     private HistoryQueryHandler queries;
 
     @BeforeEach
     void createSchema() throws SQLException {
-        String url = io.filestore.testsupport.TestServicesSource.services().jdbcUrl();
-        String user = io.filestore.testsupport.TestServicesSource.services().user();
-        String password = io.filestore.testsupport.TestServicesSource.services().password();
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        }
-        dataSource = new SingleConnectionDataSource(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                user, password, true);
-        try (Connection c = dataSource.getConnection()) {
-            ScriptUtils.executeSqlScript(c, new ClassPathResource("db/migration/V110__history_views.sql"));
-        }
+        schema = io.filestore.testsupport.TestServicesSource.PrivateSchema.migrated("history_test");
+        dataSource = schema.dataSource();
         HistoryRepository repository = new HistoryRepository(JdbcClient.create(dataSource));
         projection = new HistoryProjection(repository);
         queries = new HistoryQueryHandler(repository);
@@ -87,10 +76,7 @@ class HistoryProjectionTest {
 
     @AfterEach
     void dropSchema() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA " + schema + " CASCADE");
-        }
-        dataSource.destroy();
+        schema.close();
     }
 
     /** upload @0, version 2 @10, rename and move @20, share bob until @50 @30, group share @35, carol joins @40. */
@@ -128,8 +114,56 @@ class HistoryProjectionTest {
                 .containsExactly(1);
         assertThat(queries.handle(new ListVersionsAsOfQuery(file, at(15)))).extracting(FileVersionView::version)
                 .containsExactly(2, 1);
-        assertThat(queries.handle(new ListFilesAsOfQuery(owner, at(25), "/docs", true, 0, 10)).files()).isEmpty();
-        assertThat(queries.handle(new ListFilesAsOfQuery(owner, at(15), "/docs", true, 0, 10)).files()).hasSize(1);
+        assertThat(list(owner, at(25), filters("/docs", List.of(), null, null), null, null)).isEmpty();
+        assertThat(list(owner, at(15), filters("/docs", List.of(), null, null), null, null)).hasSize(1);
+    }
+
+    @Test
+    void listsWithTheFiltersAndOrderOfTheStateInForceThen() {
+        FileId small = FileId.random();
+        FileId big = FileId.random();
+        projection.on(new FileUploadedEvent(small, new FileName("Zeta.txt"), new MediaType("text/plain"), 10, one,
+                new FileMetadata(null, List.of("Draft"), "/w", Map.of()), alice), 0, T);
+        projection.on(new FileUploadedEvent(big, new FileName("alpha.png"), new MediaType("image/png"), 1000, two,
+                new FileMetadata(null, List.of("final", "q4"), "/w/img", Map.of()), alice), 0, at(1));
+        // later: the small file loses its tag and moves, the big one is trashed
+        projection.on(new FileMetadataUpdatedEvent(small, new FileName("Zeta.txt"),
+                new FileMetadata(null, List.of(), "/other", Map.of()), alice), 1, at(10));
+        projection.on(new io.filestore.command.api.FileDeletedEvent(big, alice), 1, at(10));
+        Actor owner = Actor.user(alice);
+
+        assertThat(list(owner, at(5), filters(null, List.of("draft"), null, null), null, null))
+                .extracting(FileView::fileId).containsExactly(small);
+        assertThat(list(owner, at(15), filters(null, List.of("draft"), null, null), null, null)).isEmpty();
+        assertThat(list(owner, at(5), filters(null, List.of("FINAL", "q4"), null, null), null, null))
+                .extracting(FileView::fileId).containsExactly(big);
+        assertThat(list(owner, at(5), filters(null, List.of("final", "draft"), null, null), null, null)).isEmpty();
+        assertThat(list(owner, at(5), filters(null, List.of(), "image/*", null), null, null))
+                .extracting(FileView::fileId).containsExactly(big);
+        assertThat(list(owner, at(5), filters(null, List.of(), "text/plain", null), null, null))
+                .extracting(FileView::fileId).containsExactly(small);
+        assertThat(list(owner, at(5), filters(null, List.of(), null, 100L), null, null))
+                .extracting(FileView::fileId).containsExactly(big);
+        assertThat(list(owner, at(5), filters("/w", List.of(), null, null), null, null)).hasSize(2);
+        assertThat(list(owner, at(15), filters("/w", List.of(), null, null), null, null)).isEmpty();
+        assertThat(list(owner, at(5), SearchFilters.NONE, null, null)).as("newest created first")
+                .extracting(FileView::fileId).containsExactly(big, small);
+        assertThat(list(owner, at(5), SearchFilters.NONE, SortField.NAME, null)).as("names case-insensitively")
+                .extracting(FileView::fileId).containsExactly(big, small);
+        assertThat(list(owner, at(5), SearchFilters.NONE, SortField.SIZE, SortDirection.ASC))
+                .extracting(FileView::fileId).containsExactly(small, big);
+        SearchFilters createdLate = new SearchFilters(List.of(), null, true, null, null, null, at(1), null, null,
+                null, null);
+        assertThat(list(owner, at(5), createdLate, null, null)).extracting(FileView::fileId).containsExactly(big);
+    }
+
+    private List<FileView> list(Actor caller, Instant at, SearchFilters filters, SortField sort,
+                                SortDirection direction) {
+        return queries.handle(new ListFilesAsOfQuery(caller, at, filters, sort, direction, 0, 10)).files();
+    }
+
+    private static SearchFilters filters(String folder, List<String> tags, String mimeType, Long minSize) {
+        return new SearchFilters(tags, folder, true, mimeType, minSize, null, null, null, null, null, null);
     }
 
     @Test

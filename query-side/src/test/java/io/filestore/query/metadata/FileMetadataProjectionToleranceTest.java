@@ -20,14 +20,10 @@ import io.filestore.command.api.UserId;
 import io.filestore.query.ViewValues;
 import io.filestore.query.metadata.api.FileView;
 import io.filestore.query.metadata.api.FileViewChanges;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,9 +40,9 @@ class FileMetadataProjectionToleranceTest {
     private static final Instant T = Instant.parse("2026-03-21T10:00:00Z");
     private static final Instant FAR = Instant.parse("+1000000000-12-31T23:59:59Z");
 
-    private final String schema = "tolerance_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final UserId alice = new UserId("alice");
     private final FileId file = FileId.random();
+    private io.filestore.testsupport.TestServicesSource.PrivateSchema schema;
     private SingleConnectionDataSource dataSource;
     private FileMetadataRepository repository;
     private FileMetadataProjection projection;
@@ -54,18 +50,8 @@ class FileMetadataProjectionToleranceTest {
 
     @BeforeEach
     void createSchema() throws SQLException {
-        String url = io.filestore.testsupport.TestServicesSource.services().jdbcUrl();
-        String user = io.filestore.testsupport.TestServicesSource.services().user();
-        String password = io.filestore.testsupport.TestServicesSource.services().password();
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        }
-        dataSource = new SingleConnectionDataSource(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                user, password, true);
-        try (Connection c = dataSource.getConnection()) {
-            // every view migration: later ones alter these tables (share_view.download_count)
-            io.filestore.testsupport.TestServicesSource.migrate(c);
-        }
+        schema = io.filestore.testsupport.TestServicesSource.PrivateSchema.migrated("tolerance_test");
+        dataSource = schema.dataSource();
         repository = new FileMetadataRepository(JdbcClient.create(dataSource));
         projection = new FileMetadataProjection(repository, new FileViewChanges());
         shares = new io.filestore.query.shares.SharesProjectionAccess(JdbcClient.create(dataSource));
@@ -73,10 +59,7 @@ class FileMetadataProjectionToleranceTest {
 
     @AfterEach
     void dropSchema() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA " + schema + " CASCADE");
-        }
-        dataSource.destroy();
+        schema.close();
     }
 
     @Test

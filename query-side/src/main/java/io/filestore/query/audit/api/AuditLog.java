@@ -12,8 +12,11 @@ public interface AuditLog {
     /** Hands every entry with {@code from <= at < to} to {@code consumer}, in order. */
     void forEach(Instant from, Instant to, Consumer<Entry> consumer);
 
-    /** One entry as stored: {@code details} is its JSON text, {@code fileId} and {@code actor} may be null. */
+    /**
+     * One entry as stored: {@code details} is its JSON text; {@code fileId}, {@code actor}, {@code target} and
+     * {@code clientAddress} may be null.
+     */
     record Entry(String eventId, long globalIndex, Instant at, String action, String actor, String fileId,
-                 String details) {
+                 String target, String clientAddress, String details) {
     }
 }

@@ -5,9 +5,10 @@ import io.filestore.command.api.UserId;
 import java.time.Instant;
 
 /**
- * The audit trail across files, newest first, for administrators; every filter is optional (null): the actor, the
- * file, the action, and the time range {@code [from, to)}. Answers {@link AuditPage}.
+ * The audit trail, newest first, for administrators; every filter is optional (null): the actor, the file, the
+ * target ({@code user:alice}, {@code backup:<id>}...), the action, and the time range {@code [from, to)}. Answers
+ * {@link AuditPage}.
  */
-public record AuditQuery(UserId actor, FileId fileId, AuditAction action, Instant from, Instant to, int offset,
-                         int limit) {
+public record AuditQuery(UserId actor, FileId fileId, String target, AuditAction action, Instant from, Instant to,
+                         int offset, int limit) {
 }

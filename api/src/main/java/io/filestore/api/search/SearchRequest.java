@@ -18,10 +18,16 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reads the search and filter parameters of {@code GET /api/files/search} and {@code GET /api/files} into a
- * {@link SearchFilesQuery}. Every invalid value is a 400 naming its parameter.
+ * The search and filter parameters of {@code GET /api/files/search} and {@code GET /api/files}, as a typed request
+ * record validated at the edge: {@link #of} reads each parameter once (a repeated single-valued parameter, a value of
+ * the wrong type, an unknown sort field or facet is a 400 naming it), {@link #toQuery} applies the value rules of
+ * the query records (ranges, sizes, instants within years 1-9999, a cursor of the same sort) before anything is
+ * asked of the index. Every invalid value is a 400 naming its parameter.
  */
-final class SearchParams {
+public record SearchRequest(String q, List<String> tags, String folder, boolean recursive, String mimeType, Long minSize,
+                     Long maxSize, Instant createdAfter, Instant createdBefore, Instant updatedAfter,
+                     Instant updatedBefore, UserId owner, SortField sort, SortDirection direction,
+                     SearchCursor cursor, Set<Facet> facets, int offset, int limit, int facetSize) {
 
     static final int DEFAULT_LIMIT = 20;
     static final int DEFAULT_FACET_SIZE = 10;
@@ -30,9 +36,6 @@ final class SearchParams {
     static final List<String> INDEX_PARAMETERS = List.of("q", "tags", "folder", "recursive", "mimeType", "minSize",
             "maxSize", "createdAfter", "createdBefore", "updatedAfter", "updatedBefore", "owner", "sort", "cursor",
             "facets", "facetSize");
-
-    private SearchParams() {
-    }
 
     static boolean wantsIndex(HttpServletRequest request) {
         for (String name : INDEX_PARAMETERS) {
@@ -43,24 +46,16 @@ final class SearchParams {
         return false;
     }
 
-    static SearchFilesQuery parse(HttpServletRequest request, io.filestore.command.api.Actor caller, boolean textRequired) {
+    /**
+     * Reads the parameters of {@code request} (with a cursor's filters already applied by {@link CursorScope}); a
+     * search ({@code textRequired}) needs its text q.
+     */
+    public static SearchRequest of(HttpServletRequest request, boolean textRequired) {
         String text = single(request, "q");
         if (textRequired && (text == null || text.isBlank())) {
             throw new BadRequestException("q", "the search text q is required");
         }
         try {
-            SearchFilters filters = new SearchFilters(
-                    list(request, "tags"),
-                    single(request, "folder"),
-                    bool(request, "recursive", true),
-                    single(request, "mimeType"),
-                    number(request, "minSize"),
-                    number(request, "maxSize"),
-                    instant(request, "createdAfter"),
-                    instant(request, "createdBefore"),
-                    instant(request, "updatedAfter"),
-                    instant(request, "updatedBefore"),
-                    owner(request, caller, text));
             SortField sort = null;
             SortDirection direction = null;
             String sortParam = single(request, "sort");
@@ -78,13 +73,47 @@ final class SearchParams {
             }
             String cursorParam = single(request, "cursor");
             SearchCursor cursor = cursorParam == null ? null : SearchCursor.decode(cursorParam);
-            if (cursor != null && sort == null) {
-                sort = cursor.sort();
-                direction = cursor.direction();
+            return new SearchRequest(text, list(request, "tags"), single(request, "folder"),
+                    bool(request, "recursive", true), single(request, "mimeType"), number(request, "minSize"),
+                    number(request, "maxSize"), instant(request, "createdAfter"), instant(request, "createdBefore"),
+                    instant(request, "updatedAfter"), instant(request, "updatedBefore"), user(request, "owner"),
+                    sort, direction, cursor, facets(request), integer(request, "offset", 0),
+                    integer(request, "limit", DEFAULT_LIMIT), integer(request, "facetSize", DEFAULT_FACET_SIZE));
+        } catch (InvalidValueException e) {
+            throw new BadRequestException(e.field(), e.getMessage());
+        }
+    }
+
+    /**
+     * The query this request asks. A listing without {@code owner} (no search text)
+     * shows the caller's own files like the plain listing does, and {@code owner=<id>} another owner's files the
+     * caller may read; a search looks through everything the caller may read. Without a sort of its own, a cursor's
+     * sort applies.
+     */
+    SearchFilesQuery toQuery(io.filestore.command.api.Actor caller) {
+        try {
+            boolean text = q != null && !q.isBlank();
+            SearchFilters filters = new SearchFilters(tags, folder, recursive, mimeType, minSize, maxSize,
+                    createdAfter, createdBefore, updatedAfter, updatedBefore,
+                    owner == null && !text ? caller.userId() : owner);
+            SortField sortBy = sort;
+            SortDirection order = direction;
+            if (cursor != null && sortBy == null) {
+                sortBy = cursor.sort();
+                order = cursor.direction();
             }
-            return new SearchFilesQuery(caller, text != null && text.isBlank() ? null : text, filters, sort,
-                    direction, integer(request, "offset", 0), integer(request, "limit", DEFAULT_LIMIT), cursor,
-                    facets(request), integer(request, "facetSize", DEFAULT_FACET_SIZE));
+            return new SearchFilesQuery(caller, text ? q : null, filters, sortBy, order, offset, limit, cursor, facets,
+                    facetSize);
+        } catch (InvalidValueException e) {
+            throw new BadRequestException(e.field(), e.getMessage());
+        }
+    }
+
+    /** The filters as given, without the default owner of {@link #toQuery} ({@code owner} is left to the caller). */
+    public SearchFilters filters() {
+        try {
+            return new SearchFilters(tags, folder, recursive, mimeType, minSize, maxSize, createdAfter, createdBefore,
+                    updatedAfter, updatedBefore, null);
         } catch (InvalidValueException e) {
             throw new BadRequestException(e.field(), e.getMessage());
         }
@@ -156,16 +185,6 @@ final class SearchParams {
     /** An ISO-8601 instant ({@code 2024-05-01T12:00:00Z}, any offset) or a date ({@code 2024-05-01}, UTC midnight). */
     private static Instant instant(HttpServletRequest request, String name) {
         return io.filestore.api.web.Instants.filter(name, single(request, name), true);
-    }
-
-    /**
-     * The owner filter: as asked; for a listing without it (no search text), the caller. A listing shows the
-     * caller's own files like the plain listing does, and {@code owner=<id>} another owner's files the caller may
-     * read; a search looks through everything the caller may read.
-     */
-    private static UserId owner(HttpServletRequest request, io.filestore.command.api.Actor caller, String text) {
-        UserId owner = user(request, "owner");
-        return owner == null && (text == null || text.isBlank()) ? caller.userId() : owner;
     }
 
     private static UserId user(HttpServletRequest request, String name) {

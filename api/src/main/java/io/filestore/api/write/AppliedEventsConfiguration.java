@@ -1,0 +1,66 @@
+package io.filestore.api.write;
+
+import io.filestore.query.AppliedEvents;
+import java.util.ArrayList;
+import java.util.List;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Lets every view signal what it applied: each processor gets an interceptor that, once the processor's
+ * transaction committed, tells the view's {@link AppliedEvents} the aggregate and sequence of every event it
+ * handled or parked.
+ */
+@Configuration(proxyBeanMethods = false)
+public class AppliedEventsConfiguration {
+
+    @Bean
+    public ConfigurerModule appliedEventSignals(ConfigurableListableBeanFactory beans,
+                                                ObjectProvider<AppliedEvents> views) {
+        return configurer -> {
+            for (String group : processingGroups(beans)) {
+                configurer.eventProcessing().registerHandlerInterceptor(group, configuration -> signalling(group, views));
+            }
+        };
+    }
+
+    private static MessageHandlerInterceptor<EventMessage<?>> signalling(String group,
+                                                                         ObjectProvider<AppliedEvents> views) {
+        AppliedEvents[] view = new AppliedEvents[1];
+        return (unitOfWork, chain) -> {
+            Object result = chain.proceed();
+            if (unitOfWork.getMessage() instanceof DomainEventMessage<?> event) {
+                if (view[0] == null) {
+                    view[0] = views.orderedStream().filter(v -> v.processingGroup().equals(group)).findFirst()
+                            .orElse(null);
+                }
+                AppliedEvents target = view[0];
+                if (target != null) {
+                    String aggregateId = event.getAggregateIdentifier();
+                    long sequence = event.getSequenceNumber();
+                    unitOfWork.afterCommit(u -> target.applied(aggregateId, sequence));
+                }
+            }
+            return result;
+        };
+    }
+
+    /** The processing groups of the {@code @ProcessingGroup} beans, read without creating them. */
+    private static List<String> processingGroups(ConfigurableListableBeanFactory beans) {
+        List<String> groups = new ArrayList<>();
+        for (String name : beans.getBeanNamesForAnnotation(ProcessingGroup.class)) {
+            ProcessingGroup group = beans.findAnnotationOnBean(name, ProcessingGroup.class, false);
+            if (group != null && !groups.contains(group.value())) {
+                groups.add(group.value());
+            }
+        }
+        return groups;
+    }
+}
