@@ -257,6 +257,47 @@ public final class BlobEncryption {
         return encryptNewBlobs;
     }
 
+    // --- scratch data ----------------------------------------------------------------------------------------------
+
+    /**
+     * A new key for scratch data (a resumable upload's received bytes) when new data is encrypted, else null. Its
+     * data key is wrapped by the master key with associated data {@code "filestore-scratch-key-v1 <context>"}.
+     */
+    public ScratchKey newScratchKey(String context) {
+        if (!encryptNewBlobs) {
+            return null;
+        }
+        try {
+            KeysetHandle dataKey = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+            byte[] wrapped = TinkProtoKeysetFormat.serializeEncryptedKeyset(dataKey, masterKey, scratchAd(context));
+            return new ScratchKey(dataKey.getPrimitive(RegistryConfiguration.get(), Aead.class), wrapped);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create a scratch key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the wrapped key of scratch data ({@link ScratchKey#wrapped()}) for the same context.
+     *
+     * @throws IOException no master key is configured, or it does not open this key (another master key, another
+     *                     context, or altered bytes)
+     */
+    public ScratchKey openScratchKey(byte[] wrapped, String context) throws IOException {
+        if (masterKey == null) {
+            throw new IOException("the scratch data of " + context + " is encrypted and no master key is configured");
+        }
+        try {
+            KeysetHandle dataKey = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, masterKey, scratchAd(context));
+            return new ScratchKey(dataKey.getPrimitive(RegistryConfiguration.get(), Aead.class), wrapped);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the scratch key of " + context + " does not open with the master key", e);
+        }
+    }
+
+    private static byte[] scratchAd(String context) {
+        return ("filestore-scratch-key-v1 " + context).getBytes(StandardCharsets.UTF_8);
+    }
+
     // --- writing ---------------------------------------------------------------------------------------------------
 
     /**

@@ -3,6 +3,8 @@ package io.filestore.blob;
 import io.filestore.blob.BlobStoreException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -170,6 +173,116 @@ public final class BlobStore implements AutoCloseable {
     }
 
     /**
+     * A key for scratch data that must not be plaintext on disk (a resumable upload's bytes), when this store encrypts
+     * new data; null when it writes plaintext. See {@link BlobEncryption#newScratchKey}.
+     */
+    public ScratchKey newScratchKey(String context) {
+        return encryption.newScratchKey(context);
+    }
+
+    /** Opens a scratch key stored earlier; see {@link BlobEncryption#openScratchKey}. */
+    public ScratchKey openScratchKey(byte[] wrapped, String context) throws IOException {
+        return encryption.openScratchKey(wrapped, context);
+    }
+
+    /**
+     * Copies a blob's stored form, as its replica holds it (for an encrypted replica: the header with the wrapped data
+     * key, then the ciphertext; never the plaintext), into {@code target} (created or truncated) and checks the copy:
+     * an encrypted copy is decrypted (every AEAD tag authenticated) and hashed, a plaintext one hashed. A replica whose
+     * copy does not check out is skipped (and healed in the background) for the next one. The copy is forced to disk.
+     * Backups use this: they hold what the nodes hold, and restoring them needs the master key.
+     *
+     * @return the plaintext content's size
+     * @throws BlobStoreException NOT_FOUND, CORRUPT (no replica checked out) or OFFLINE (a node that may hold it is
+     *                            down)
+     * @throws IOException        writing the target failed
+     */
+    public long exportStored(String sha256, Path target) throws IOException {
+        String id = BlobIds.require(sha256);
+        Objects.requireNonNull(target, "target");
+        boolean found = false;
+        boolean nodeDown = false;
+        for (Node node : Node.rendezvousOrder(nodes, id)) {
+            Optional<Replica> replica;
+            try {
+                replica = node.replica(id);
+            } catch (IOException e) {
+                nodeDown = true;
+                continue;
+            }
+            if (replica.isEmpty()) {
+                continue;
+            }
+            found = true;
+            try (InputStream in = node.open(replica.get(), 0, replica.get().size());
+                 FileChannel out = FileChannel.open(target,
+                         StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                         StandardOpenOption.TRUNCATE_EXISTING)) {
+                in.transferTo(Channels.newOutputStream(out));
+                out.force(true);
+            }
+            try {
+                Sha256.Digested content = encryption.digest(target, id);
+                if (content.sha256().equals(id)) {
+                    return content.size();
+                }
+                log.warn("The replica of {} on {} hashes to {}: not exported, healed", id, node, content.sha256());
+            } catch (IOException e) {
+                log.warn("The replica of {} on {} does not check out ({}): not exported, healed", id, node,
+                        e.getMessage());
+            }
+            heal(id);
+        }
+        if (!found) {
+            throw new BlobStoreException(nodeDown ? Reason.OFFLINE : Reason.NOT_FOUND, "blob " + id
+                    + (nodeDown ? " is on no node that is up" : " has no replica"));
+        }
+        throw new BlobStoreException(Reason.CORRUPT, "no replica of blob " + id + " checks out");
+    }
+
+    /**
+     * Stores a blob from a copy of its stored form ({@link #exportStored}) without changing it: an encrypted copy
+     * stays encrypted under its own data key (its wrapped key must open with this store's master key), a plaintext
+     * copy stays plaintext. The copy is checked against the id first; {@code copy} itself is left in place.
+     *
+     * @throws BlobStoreException DIGEST_MISMATCH (the copy is not that blob, or its ciphertext or wrapped key does not
+     *                            authenticate: e.g. another master key), UNAVAILABLE or IO
+     */
+    public PutResult importStored(Path copy, String sha256) {
+        String id = BlobIds.require(sha256);
+        Path tmp = null;
+        try {
+            Staged staged = stage("import-");
+            tmp = staged.file();
+            Files.copy(copy, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Sha256.Digested content;
+            try {
+                content = encryption.digest(tmp, id);
+            } catch (IOException e) {
+                throw new BlobStoreException(Reason.DIGEST_MISMATCH, "the stored copy of " + id + " does not check "
+                        + "out (" + e.getMessage() + ")");
+            }
+            if (!content.sha256().equals(id)) {
+                throw new BlobStoreException(Reason.DIGEST_MISMATCH, "the stored copy of " + id + " hashes to "
+                        + content.sha256());
+            }
+            if (settings.fsync()) {
+                try (FileChannel channel = FileChannel.open(tmp,
+                        StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
+            }
+            return place(id, content.size(), Files.size(tmp), tmp);
+        } catch (IOException e) {
+            throw new BlobStoreException(Reason.IO, "importing blob " + id + " failed: " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                deleteQuietly(tmp);
+            }
+        }
+    }
+
+    /**
      * Finds an intact replica: in rendezvous order, skipping (and quarantining) corrupt ones.
      *
      * @throws BlobStoreException INVALID_ID, NOT_FOUND (no replica exists), CORRUPT (every replica was corrupt) or
@@ -219,10 +332,10 @@ public final class BlobStore implements AutoCloseable {
                     }
                     if (format.encrypted()) {
                         return new ReadableBlob(id, format.plaintextSize(), null,
-                                (offset, length) -> openDecrypted(replica, format, offset, length));
+                                (offset, length) -> openDecrypted(replica, format, offset, length), true);
                     }
                     return new ReadableBlob(id, replica.size(), replica.path(),
-                            (offset, length) -> node.open(replica, offset, length));
+                            (offset, length) -> node.open(replica, offset, length), false);
                 }
                 corrupt++;
             } catch (BlobEncryption.TamperedException e) {

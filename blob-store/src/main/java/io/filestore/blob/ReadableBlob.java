@@ -11,8 +11,12 @@ import java.nio.file.Path;
  * @param path   the replica's file when it is on a directory node (readable directly, e.g. with sendfile); null when
  *               it is an object in an S3 bucket: read it with {@link #openStream(long, long)}
  * @param reader reads a range of the replica (a ranged GET for an S3 node)
+ * @param authenticated every byte read is authenticated as it is read (an encrypted replica: each segment's AEAD
+ *                      tag is checked, under a data key that unwraps only for this blob's hash and size, before any
+ *                      of its bytes is returned; a failure ends the stream with an exception): hashing the stream
+ *                      again proves nothing more
  */
-public record ReadableBlob(String sha256, long size, Path path, RangeReader reader) {
+public record ReadableBlob(String sha256, long size, Path path, RangeReader reader, boolean authenticated) {
 
     /** Reads a range of a replica. */
     @FunctionalInterface

@@ -15,10 +15,17 @@ import java.time.Instant;
  */
 public record BlobContentCheck(BlobStore store, ReadableBlob blob) implements ContentCheck {
 
-    /** Opens the blob for a download whose bytes are checked as they are served. */
+    /**
+     * Opens the blob for a download whose bytes are checked as they are served: hashed while they stream, or, for an
+     * encrypted replica, authenticated segment by segment by the blob store (a second hash of the same bytes would
+     * prove nothing more and cost a SHA-256 of every download).
+     */
     public static DownloadTarget target(BlobStore store, String sha256, Instant lastModified, String mediaType,
                                         String filename) {
         ReadableBlob blob = store.open(sha256, BlobStore.ReadCheck.WHILE_STREAMING);
+        if (blob.authenticated()) {
+            return verified(blob, lastModified, mediaType, filename);
+        }
         return new DownloadTarget(blob.path(), blob.size(), sha256, lastModified, mediaType, filename,
                 new BlobContentCheck(store, blob), blob.path() == null ? blob::openStream : null);
     }

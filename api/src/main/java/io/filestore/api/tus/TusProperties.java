@@ -28,6 +28,9 @@ public record TusProperties(
         @DefaultValue("64KB") DataSize bufferSize,
         List<String> corsAllowedOrigins) {
 
+    /** The largest {@code buffer-size}: 16 MiB. */
+    public static final int MAX_BUFFER_SIZE = 16 * 1024 * 1024;
+
     public TusProperties {
         corsAllowedOrigins = corsAllowedOrigins == null ? List.of() : List.copyOf(corsAllowedOrigins);
         if (expiration.isNegative() || expiration.isZero()) {
@@ -36,7 +39,7 @@ public record TusProperties(
         if (maxOpenPerUser < 1 || maxOpen < 1) {
             throw new IllegalArgumentException("filestore.uploads.max-open(-per-user) must be at least 1");
         }
-        if (bufferSize.toBytes() < 4096 || bufferSize.toBytes() > 16 * 1024 * 1024) {
+        if (bufferSize.toBytes() < 4096 || bufferSize.toBytes() > MAX_BUFFER_SIZE) {
             throw new IllegalArgumentException("filestore.uploads.buffer-size must be between 4KB and 16MB");
         }
     }

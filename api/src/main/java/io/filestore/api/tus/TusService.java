@@ -9,7 +9,6 @@ import io.filestore.command.api.UserId;
 import io.filestore.query.metadata.api.FileView;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -35,7 +34,8 @@ public class TusService {
     private final long maxSize;
 
     public TusService(FilestoreProperties filestore, TusProperties properties, BlobStore blobs, FileCreator creator) {
-        this.store = new UploadStore(filestore.dataDir().resolve("uploads"), properties, Clock.systemUTC());
+        this.store = new UploadStore(filestore.dataDir().resolve("uploads"), properties, Clock.systemUTC(),
+                UploadStore.Keys.of(blobs));
         this.blobs = blobs;
         this.creator = creator;
         this.maxSize = filestore.maxUploadSize().toBytes();
@@ -85,7 +85,7 @@ public class TusService {
         }
         FileCreator.NewFile file = describe(upload.metadata);
         PutResult blob;
-        try (InputStream in = Files.newInputStream(store.content(upload))) {
+        try (InputStream in = store.openContent(upload)) {
             blob = blobs.put(in, upload.length(), null);
         }
         if (blob.size() != upload.length()) {

@@ -2,14 +2,18 @@ package io.filestore.api.tus;
 
 import io.filestore.command.api.FileId;
 import io.filestore.command.api.UserId;
+import io.filestore.blob.ScratchKey;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One resumable upload as the service holds it in memory, mirrored in its state file. {@code offset} is the
  * committed (durable) number of bytes; {@code received} also counts the bytes of a PATCH still in progress, for
- * progress reports. Only the holder of the PATCH lock changes the content or the offset.
+ * progress reports. Only the holder of the PATCH lock changes the content or the offset. When the content is
+ * encrypted ({@code key} set), {@code stored} is the committed size of the part file, which holds sealed records and
+ * is larger than the content; for plaintext content it equals {@code offset}.
  */
 final class TusUpload {
 
@@ -19,16 +23,21 @@ final class TusUpload {
     final FileId fileId;
     final Map<String, String> metadata;
     final Instant createdAt;
+    /** The content's key, or null when the part file holds plaintext. */
+    final ScratchKey key;
     private volatile Long length;
     private volatile long offset;
+    private volatile long stored;
     private volatile long received;
     private volatile Instant expiresAt;
     private volatile boolean finished;
     private final AtomicBoolean busy = new AtomicBoolean();
 
     TusUpload(String id, UserId owner, FileId fileId, Long length, Map<String, String> metadata, Instant createdAt,
-              Instant expiresAt, long offset, boolean finished) {
+              Instant expiresAt, long offset, long stored, ScratchKey key, boolean finished) {
         this.id = id;
+        this.key = key;
+        this.stored = key == null ? offset : stored;
         this.owner = owner;
         this.fileId = fileId;
         this.length = length;
@@ -53,9 +62,16 @@ final class TusUpload {
         return offset;
     }
 
-    void offset(long offset) {
+
+    /** The committed size of the part file. */
+    long stored() {
+        return stored;
+    }
+
+    void committed(long offset, long stored) {
         this.offset = offset;
         this.received = offset;
+        this.stored = key == null ? offset : stored;
     }
 
     long received() {
@@ -107,11 +123,15 @@ final class TusUpload {
 
     UploadInfo info() {
         return new UploadInfo(1, id, owner.value(), fileId.value(), length, metadata, createdAt, expiresAt, offset,
-                finished);
+                finished, key == null ? null : Base64.getEncoder().encodeToString(key.wrapped()),
+                key == null ? null : stored);
     }
 
-    /** The state file's JSON. */
+    /**
+     * The state file's JSON. {@code key} (the content's data key wrapped by the master key, base64) and
+     * {@code stored} are absent for plaintext content (and in states written before part files were encrypted).
+     */
     record UploadInfo(int format, String id, String owner, String fileId, Long length, Map<String, String> metadata,
-                      Instant createdAt, Instant expiresAt, long offset, boolean finished) {
+                      Instant createdAt, Instant expiresAt, long offset, boolean finished, String key, Long stored) {
     }
 }

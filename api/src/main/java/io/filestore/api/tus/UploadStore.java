@@ -1,12 +1,17 @@
 package io.filestore.api.tus;
 
+import io.filestore.blob.BlobStore;
+import io.filestore.blob.ScratchKey;
 import io.filestore.command.api.FileId;
 import io.filestore.command.api.UserId;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,10 +19,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +42,13 @@ import tools.jackson.databind.json.JsonMapper;
  * forced and atomically renamed), {@code <id>.part} its content so far. Content is appended at the committed
  * offset and forced before the offset is committed, so after a crash or restart an upload resumes at its last
  * committed offset (bytes past it are cut off when the store opens). Nothing is held in memory but the state.
+ *
+ * <p>When the blob store encrypts, so does the part file: each upload gets its own data key ({@link ScratchKey},
+ * wrapped by the master key in the state file) and the part file is a sequence of records, each
+ * {@code [4-byte length n][n bytes: AES-GCM of up to buffer-size content bytes]}, sealed with the associated data
+ * {@code "filestore-tus-v1 <id> <content offset>"} so that no record opens anywhere but where it was written. A
+ * record holds a full buffer unless the chunk ended; the committed size of the part file ({@code stored}) is kept
+ * beside the committed offset.
  */
 final class UploadStore {
 
@@ -42,18 +56,59 @@ final class UploadStore {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
     private static final String STATE = ".json";
     private static final String PART = ".part";
+    private static final int BUFFER = 64 * 1024;
     private static final java.time.Duration STRAY_AGE = java.time.Duration.ofMinutes(10);
 
     private final Path dir;
     private final TusProperties properties;
     private final Clock clock;
+    private final Keys keys;
     private final JsonMapper json = JsonMapper.builder().build();
     private final Map<String, TusUpload> uploads = new ConcurrentHashMap<>();
 
+    /** Where part files get their keys: the blob store's encryption, or none (plaintext part files). */
+    interface Keys {
+        Keys PLAINTEXT = new Keys() {
+            @Override
+            public ScratchKey create(String context) {
+                return null;
+            }
+
+            @Override
+            public ScratchKey open(byte[] wrapped, String context) throws IOException {
+                throw new IOException("the content of " + context + " is encrypted and encryption is not available");
+            }
+        };
+
+        /** A new key, or null for plaintext. */
+        ScratchKey create(String context);
+
+        ScratchKey open(byte[] wrapped, String context) throws IOException;
+
+        static Keys of(BlobStore blobs) {
+            return new Keys() {
+                @Override
+                public ScratchKey create(String context) {
+                    return blobs.newScratchKey(context);
+                }
+
+                @Override
+                public ScratchKey open(byte[] wrapped, String context) throws IOException {
+                    return blobs.openScratchKey(wrapped, context);
+                }
+            };
+        }
+    }
+
     UploadStore(Path dir, TusProperties properties, Clock clock) {
+        this(dir, properties, clock, Keys.PLAINTEXT);
+    }
+
+    UploadStore(Path dir, TusProperties properties, Clock clock, Keys keys) {
         this.dir = dir;
         this.properties = properties;
         this.clock = clock;
+        this.keys = keys;
         try {
             Files.createDirectories(dir);
             load();
@@ -89,7 +144,7 @@ final class UploadStore {
         Instant now = now();
         String id = UUID.randomUUID().toString().replace("-", "");
         TusUpload upload = new TusUpload(id, owner, FileId.random(), length, metadata, now,
-                now.plus(properties.expiration()), 0, false);
+                now.plus(properties.expiration()), 0, 0, keys.create(keyContext(id)), false);
         Files.newByteChannel(part(id), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
         persist(upload);
         uploads.put(id, upload);
@@ -108,8 +163,15 @@ final class UploadStore {
         return List.copyOf(uploads.values());
     }
 
+    /** The part file (its content, or its sealed records when encrypted). */
     Path content(TusUpload upload) {
         return part(upload.id);
+    }
+
+    /** Reads the committed content (decrypting it when it is encrypted); the caller holds the upload's lock. */
+    InputStream openContent(TusUpload upload) throws IOException {
+        InputStream part = new BufferedInputStream(Files.newInputStream(part(upload.id)), BUFFER);
+        return upload.key == null ? part : new RecordInputStream(part, upload, maxRecord(upload.key));
     }
 
     /**
@@ -126,53 +188,62 @@ final class UploadStore {
      */
     long append(TusUpload upload, InputStream in, long limit, long declared, byte[] checksum) throws IOException {
         long start = upload.offset();
+        long storedStart = upload.stored();
         MessageDigest digest = checksum != null ? sha256() : null;
         byte[] buffer = new byte[(int) properties.bufferSize().toBytes()];
-        ByteBuffer wrapped = ByteBuffer.wrap(buffer);
         long written = 0;
+        long storedWritten = 0;
+        int pending = 0; // read into the buffer, not written yet: written in full buffers (one record each)
         IOException clientGone = null;
         try (FileChannel out = FileChannel.open(part(upload.id), StandardOpenOption.WRITE)) {
-            out.truncate(start);
-            out.position(start);
+            out.truncate(storedStart);
+            out.position(storedStart);
             try {
                 while (true) {
                     int n;
                     try {
-                        n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - written + 1));
+                        n = in.read(buffer, pending, (int) Math.min(buffer.length - pending,
+                                limit - written - pending + 1));
                     } catch (IOException e) {
                         clientGone = e;
                         break;
                     }
                     if (n < 0) {
-                        if (declared >= 0 && written < declared) {
-                            clientGone = new java.io.EOFException("the body ended after " + written + " of "
-                                    + declared + " bytes");
+                        if (declared >= 0 && written + pending < declared) {
+                            clientGone = new java.io.EOFException("the body ended after " + (written + pending)
+                                    + " of " + declared + " bytes");
                         }
                         break;
                     }
-                    if (written + n > limit) {
-                        out.truncate(start);
+                    if (written + pending + n > limit) {
+                        out.truncate(storedStart);
                         throw new TusException(413, "the chunk goes past the upload's length or the size limit of "
                                 + "the service");
                     }
                     if (digest != null) {
-                        digest.update(buffer, 0, n);
+                        digest.update(buffer, pending, n);
                     }
-                    wrapped.clear().limit(n);
-                    while (wrapped.hasRemaining()) {
-                        out.write(wrapped);
+                    pending += n;
+                    upload.received(start + written + pending);
+                    if (pending == buffer.length) {
+                        storedWritten += write(out, upload, start + written, buffer, pending);
+                        written += pending;
+                        pending = 0;
                     }
-                    written += n;
-                    upload.received(start + written);
+                }
+                if (pending > 0) {
+                    storedWritten += write(out, upload, start + written, buffer, pending);
+                    written += pending;
                 }
                 if (checksum != null && (clientGone != null || !MessageDigest.isEqual(digest.digest(), checksum))) {
-                    out.truncate(start);
+                    out.truncate(storedStart);
                     upload.received(start);
                     if (clientGone == null) {
                         throw new TusException(TusException.CHECKSUM_MISMATCH, "the chunk's SHA-256 does not match "
                                 + "Upload-Checksum; it was discarded, resend it from offset " + start);
                     }
                     written = 0;
+                    storedWritten = 0;
                 }
                 if (properties.fsync() && written > 0) {
                     out.force(false);
@@ -183,7 +254,7 @@ final class UploadStore {
             }
         }
         if (written > 0 || clientGone == null) {
-            upload.offset(start + written);
+            upload.committed(start + written, storedStart + storedWritten);
             upload.expiresAt(now().plus(properties.expiration()));
             persist(upload);
         } else {
@@ -194,6 +265,23 @@ final class UploadStore {
             throw new TusException(400, "the request body broke off: resume at offset " + upload.offset());
         }
         return upload.offset();
+    }
+
+    /** Writes {@code length} content bytes at content offset {@code at}: as they are, or as one sealed record. */
+    private static int write(FileChannel out, TusUpload upload, long at, byte[] buffer, int length)
+            throws IOException {
+        ByteBuffer bytes;
+        if (upload.key == null) {
+            bytes = ByteBuffer.wrap(buffer, 0, length);
+        } else {
+            byte[] sealed = upload.key.seal(buffer, 0, length, recordAd(upload.id, at));
+            bytes = ByteBuffer.allocate(4 + sealed.length).putInt(sealed.length).put(sealed).flip();
+        }
+        int total = bytes.remaining();
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
+        }
+        return total;
     }
 
     /** Sets a deferred length. */
@@ -285,16 +373,37 @@ final class UploadStore {
             throw new NoSuchFileException(part.toString());
         }
         long size = Files.size(part);
-        if (size < upload.offset()) {
+        if (size < upload.stored()) {
+            // the state was forced but not the content (fsync off and a power cut): keep what is whole
+            long[] whole = upload.key == null ? new long[] {size, size} : wholeRecords(part, size, upload.key);
             log.warn("Upload {} has {} bytes on disk but committed {}: resuming at {}", upload.id, size,
-                    upload.offset(), size);
-            upload.offset(size);
+                    upload.stored(), whole[0]);
+            upload.committed(whole[0], whole[1]);
             persist(upload);
-        } else if (size > upload.offset()) {
+        }
+        if (size > upload.stored()) {
             try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
-                channel.truncate(upload.offset());
+                channel.truncate(upload.stored());
             }
         }
+    }
+
+    /** The content offset and part size of the whole records among the first {@code size} bytes of a part file. */
+    private static long[] wholeRecords(Path part, long size, ScratchKey key) throws IOException {
+        long content = 0;
+        long position = 0;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(part), BUFFER))) {
+            while (position + 4 <= size) {
+                int length = in.readInt();
+                if (length < key.overhead() || position + 4 + length > size) {
+                    break;
+                }
+                in.skipNBytes(length);
+                position += 4 + length;
+                content += length - key.overhead();
+            }
+        }
+        return new long[] {content, position};
     }
 
     private TusUpload read(Path file) throws IOException {
@@ -302,9 +411,11 @@ final class UploadStore {
         if (info.format() != 1 || !info.id().equals(file.getFileName().toString().replace(STATE, ""))) {
             throw new IllegalArgumentException("unknown format or id");
         }
+        ScratchKey key = info.key() == null ? null
+                : keys.open(Base64.getDecoder().decode(info.key()), keyContext(info.id()));
         return new TusUpload(info.id(), new UserId(info.owner()), new FileId(info.fileId()), info.length(),
                 info.metadata() == null ? Map.of() : info.metadata(), info.createdAt(), info.expiresAt(),
-                info.offset(), info.finished());
+                info.offset(), info.stored() == null ? info.offset() : info.stored(), key, info.finished());
     }
 
     private void persist(TusUpload upload) throws IOException {
@@ -354,6 +465,88 @@ final class UploadStore {
             return Files.getLastModifiedTime(file).toInstant().isBefore(cutoff);
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    private static String keyContext(String id) {
+        return "tus-upload " + id;
+    }
+
+    private static byte[] recordAd(String id, long offset) {
+        return ("filestore-tus-v1 " + id + " " + offset).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The largest record any buffer size allows (records written before a change of the setting still open). */
+    private static int maxRecord(ScratchKey key) {
+        return TusProperties.MAX_BUFFER_SIZE + key.overhead();
+    }
+
+    /** The committed content of an encrypted part file, record by record, each authenticated before it is read. */
+    private static final class RecordInputStream extends InputStream {
+        private final DataInputStream in;
+        private final TusUpload upload;
+        private final int maxRecord;
+        private final long stored;
+        private long position;
+        private long offset;
+        private byte[] record = new byte[0];
+        private int next;
+
+        RecordInputStream(InputStream in, TusUpload upload, int maxRecord) {
+            this.in = new DataInputStream(in);
+            this.upload = upload;
+            this.maxRecord = maxRecord;
+            this.stored = upload.stored();
+        }
+
+        private boolean fill() throws IOException {
+            while (next == record.length) {
+                if (position >= stored) {
+                    return false;
+                }
+                int length = in.readInt();
+                if (length < upload.key.overhead() || length > maxRecord || position + 4 + length > stored) {
+                    throw new IOException("upload " + upload.id + " has a damaged record at " + position);
+                }
+                byte[] sealed = in.readNBytes(length);
+                if (sealed.length != length) {
+                    throw new IOException("upload " + upload.id + " ends inside a record at " + position);
+                }
+                try {
+                    record = upload.key.open(sealed, recordAd(upload.id, offset));
+                } catch (GeneralSecurityException e) {
+                    throw new IOException("upload " + upload.id + " has a record at " + position
+                            + " that does not authenticate", e);
+                }
+                next = 0;
+                position += 4 + length;
+                offset += record.length;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return fill() ? record[next++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(len, record.length - next);
+            System.arraycopy(record, next, b, off, n);
+            next += n;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 

@@ -92,6 +92,10 @@ class BackupRestoreIT {
         Path newerCopy = backupCopy(frank, newer);
         assertThat(olderCopy).exists();
         assertThat(newerCopy).exists();
+        // the store encrypts (the default): the backup holds the ciphertext, not the content
+        assertThat(Files.size(newerCopy)).isGreaterThan(newerContent.length);
+        assertThat(new String(Files.readAllBytes(newerCopy), StandardCharsets.ISO_8859_1))
+                .doesNotContain(new String(newerContent, StandardCharsets.ISO_8859_1));
 
         assertThat(frank.delete("/api/backup/" + second).statusCode()).isEqualTo(403);
         HttpResponse<String> deleted = admin.delete("/api/backup/" + second);
@@ -493,6 +497,9 @@ class BackupRestoreIT {
             assertThat(link.statusCode()).as(link.body()).isEqualTo(201);
             linkToken = data(link).get("token").asString();
             assertThat(linkDownload()).isEqualTo(200);
+            // the access recorder appends the link download's event in the background: wait for it, so that the
+            // answers taken next include it
+            awaitTrue(() -> countActions(alice, report, "link-download") == 1, "the link download in the audit trail");
         }
 
         /** Downloads alice's report through the public link (anonymously): the status. */

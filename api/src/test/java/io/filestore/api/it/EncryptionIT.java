@@ -119,6 +119,9 @@ class EncryptionIT {
         Tus tus = new Tus(alice);
         String url = tus.newUpload(resumable.length, "tus.txt");
         assertThat(tus.patch(url, 0, Arrays.copyOf(resumable, 700_000)).statusCode()).isEqualTo(204);
+        // the unfinished upload's received bytes are encrypted too (its part file and state hold no plaintext)
+        assertThat(filesContaining(app.dataDir.resolve("uploads"), needle)).isEmpty();
+        assertThat(filesContaining(app.dataDir, needle)).isEmpty();
         HttpResponse<String> last = tus.patch(url, 700_000, Arrays.copyOfRange(resumable, 700_000, resumable.length));
         assertThat(last.statusCode()).isEqualTo(204);
         String tusId = last.headers().firstValue("X-File-Id").orElseThrow();
@@ -182,5 +185,54 @@ class EncryptionIT {
         assertThat(download(bob, plainId, "bytes=5-9")).isEqualTo(Arrays.copyOfRange(plain, 5, 10));
         assertThat(filesContaining(app.dataDir.resolve("blobs"),
                 (marker + "-encrypted").getBytes(StandardCharsets.US_ASCII))).isEmpty();
+    }
+
+    @Test
+    void aTamperedCiphertextIsNeverServedAsContent() throws Exception {
+        Api carol = new Api(app, "enc-carol");
+        byte[] content = text("ENC-TAMPER-" + UUID.randomUUID(), 3 * 1024 * 1024);
+        String id = carol.upload("tampered.txt", content);
+        String sha = data(carol.get("/api/files/" + id)).get("checksum").asString().substring("sha256:".length());
+        List<Path> replicas = new ArrayList<>();
+        for (Path node : app.nodes()) {
+            Path replica = node.resolve("blobs").resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4))
+                    .resolve(sha);
+            if (Files.exists(replica)) {
+                replicas.add(replica);
+            }
+        }
+        assertThat(replicas).isNotEmpty();
+        // one bit flipped in the third 1 MiB segment of every replica's ciphertext
+        for (Path replica : replicas) {
+            try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(replica.toFile(), "rw")) {
+                long at = 512 + 2L * 1024 * 1024 + 4096;
+                file.seek(at);
+                int b = file.read();
+                file.seek(at);
+                file.write(b ^ 0x10);
+            }
+        }
+
+        // a whole download (no SHA-256 of the stream: the AEAD tags check it) breaks off before the failing segment;
+        // each replica that fails is reported corrupt and quarantined, until none is left: then 500
+        HttpRequest whole = carol.request("/api/files/" + id + "/download").GET().build();
+        int status = 0;
+        for (int attempt = 0; attempt <= replicas.size() && status != 500; attempt++) {
+            try {
+                HttpResponse<byte[]> response = carol.sendBytes(whole);
+                status = response.statusCode();
+                assertThat(status == 200 && Arrays.equals(response.body(), content)).as("tampered content served")
+                        .isFalse();
+                if (status == 200) {
+                    assertThat(response.body().length).isLessThan(content.length);
+                }
+            } catch (java.io.UncheckedIOException broken) {
+                status = -1; // the connection closed short of its Content-Length: a broken transfer
+            }
+        }
+        assertThat(status).isEqualTo(500);
+        HttpResponse<byte[]> range = carol.sendBytes(carol.request("/api/files/" + id + "/download")
+                .header("Range", "bytes=2101000-2101999").GET().build());
+        assertThat(range.statusCode()).isEqualTo(500);
     }
 }

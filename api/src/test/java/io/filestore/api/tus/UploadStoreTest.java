@@ -3,10 +3,13 @@ package io.filestore.api.tus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.filestore.blob.BlobEncryption;
+import io.filestore.blob.ScratchKey;
 import io.filestore.command.api.UserId;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -167,6 +170,107 @@ class UploadStoreTest {
         UploadStore store = store();
         assertThat(store.find("../../etc/passwd")).isEmpty();
         assertThat(store.find(null)).isEmpty();
+    }
+
+    /** Part files keyed by a real master key, as the blob store's encryption gives them. */
+    private UploadStore.Keys encryptedKeys() {
+        BlobEncryption encryption = BlobEncryption.load(true, null, null, dir.resolve("data"));
+        return new UploadStore.Keys() {
+            @Override
+            public ScratchKey create(String context) {
+                return encryption.newScratchKey(context);
+            }
+
+            @Override
+            public ScratchKey open(byte[] wrapped, String context) throws IOException {
+                return encryption.openScratchKey(wrapped, context);
+            }
+        };
+    }
+
+    private static byte[] marked(int size) {
+        byte[] marker = "TUS-PART-MARKER-".getBytes(StandardCharsets.US_ASCII);
+        byte[] content = new byte[size];
+        for (int i = 0; i < size; i++) {
+            content[i] = marker[i % marker.length];
+        }
+        content[size - 1] = (byte) size;
+        return content;
+    }
+
+    private static byte[] read(UploadStore store, TusUpload upload) throws IOException {
+        try (InputStream in = store.openContent(upload)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void anEncryptedPartFileHoldsNoPlaintextAndResumesAfterACrash() throws IOException {
+        UploadStore.Keys keys = encryptedKeys();
+        UploadStore store = new UploadStore(dir.resolve("uploads"), properties(10, 100), clock, keys);
+        byte[] content = marked(30_000);
+        TusUpload upload = store.create(ALICE, 30_000L, Map.of());
+        // 10,001 bytes in buffers of 4 KiB: three records
+        assertThat(store.append(upload, new ByteArrayInputStream(content, 0, 10_001), 30_000, 10_001, null))
+                .isEqualTo(10_001);
+        Path part = store.content(upload);
+        assertThat(Files.size(part)).isGreaterThan(10_001);
+        assertThat(new String(Files.readAllBytes(part), StandardCharsets.ISO_8859_1)).doesNotContain("MARKER");
+        assertThat(new String(Files.readAllBytes(dir.resolve("uploads").resolve(upload.id + ".json")),
+                StandardCharsets.ISO_8859_1)).doesNotContain("MARKER").contains("\"key\"");
+
+        // a crash mid-PATCH leaves bytes past the committed size: they are cut off, the rest still opens
+        Files.write(part, new byte[777], StandardOpenOption.APPEND);
+        UploadStore reopened = new UploadStore(dir.resolve("uploads"), properties(10, 100), clock, keys);
+        TusUpload resumed = reopened.find(upload.id).orElseThrow();
+        assertThat(resumed.offset()).isEqualTo(10_001);
+        assertThat(read(reopened, resumed)).isEqualTo(java.util.Arrays.copyOf(content, 10_001));
+
+        // a chunk that breaks off keeps what arrived (in the records it fills)
+        assertThatThrownBy(() -> reopened.append(resumed, new java.io.SequenceInputStream(
+                new ByteArrayInputStream(content, 10_001, 5_000), breaksAfter(0)), 30_000, -1, null))
+                .isInstanceOf(TusException.class);
+        assertThat(resumed.offset()).isEqualTo(15_001);
+        assertThat(reopened.append(resumed, new ByteArrayInputStream(content, 15_001, 14_999), 30_000, 14_999, null))
+                .isEqualTo(30_000);
+        assertThat(read(reopened, resumed)).isEqualTo(content);
+        assertThat(new String(Files.readAllBytes(part), StandardCharsets.ISO_8859_1)).doesNotContain("MARKER");
+    }
+
+    @Test
+    void anEncryptedPartFileThatLostItsTailResumesAtItsLastWholeRecordAndTamperingIsCaught() throws IOException {
+        UploadStore.Keys keys = encryptedKeys();
+        UploadStore store = new UploadStore(dir.resolve("uploads"), properties(10, 100), clock, keys);
+        byte[] content = marked(12_288);
+        TusUpload upload = store.create(ALICE, 12_288L, Map.of());
+        store.append(upload, new ByteArrayInputStream(content), 12_288, 12_288, null); // three full 4 KiB records
+        Path part = store.content(upload);
+        long size = Files.size(part);
+        long record = size / 3;
+        // the state was forced, the content's last record only in part (fsync off and a power cut)
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(part,
+                StandardOpenOption.WRITE)) {
+            channel.truncate(size - 10);
+        }
+        UploadStore reopened = new UploadStore(dir.resolve("uploads"), properties(10, 100), clock, keys);
+        TusUpload resumed = reopened.find(upload.id).orElseThrow();
+        assertThat(resumed.offset()).isEqualTo(8_192);
+        assertThat(Files.size(part)).isEqualTo(2 * record);
+        assertThat(read(reopened, resumed)).isEqualTo(java.util.Arrays.copyOf(content, 8_192));
+
+        // one flipped bit is an error, never a wrong byte
+        byte[] bytes = Files.readAllBytes(part);
+        bytes[(int) record + 100] ^= 1;
+        Files.write(part, bytes);
+        assertThatThrownBy(() -> read(reopened, resumed)).isInstanceOf(IOException.class)
+                .hasMessageContaining("does not authenticate");
+        // two records swapped do not open either: each is bound to its offset
+        byte[] swapped = new byte[bytes.length];
+        bytes[(int) record + 100] ^= 1;
+        System.arraycopy(bytes, (int) record, swapped, 0, (int) record);
+        System.arraycopy(bytes, 0, swapped, (int) record, (int) record);
+        Files.write(part, swapped);
+        assertThatThrownBy(() -> read(reopened, resumed)).isInstanceOf(IOException.class);
     }
 
     private static InputStream breaksAfter(int n) {

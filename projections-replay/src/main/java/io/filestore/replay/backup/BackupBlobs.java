@@ -1,13 +1,8 @@
 package io.filestore.replay.backup;
 
 import io.filestore.blob.BlobStore;
-import io.filestore.blob.ReadableBlob;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -15,29 +10,24 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * The blobs of all backups, {@code <backup-dir>/blobs/ab/cd/<sha256>}: content-addressed and immutable like the
  * blob store, so each is copied once and shared by every backup that references it (backups of blobs are
- * incremental). A copy streams through SHA-256 into a temp file, is verified against its id, forced to disk and
- * moved into place atomically.
+ * incremental). A copy is the blob's stored form (ciphertext with its wrapped data key when the blob is encrypted),
+ * checked against its id by the blob store, forced to disk and moved into place atomically.
  */
 public final class BackupBlobs {
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final int BUFFER = 256 * 1024;
 
     private final Path root;
     private final Path tmp;
@@ -54,49 +44,36 @@ public final class BackupBlobs {
         return root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);
     }
 
-    /** Whether a copy of the blob with that size is already in the backup location (not re-verified). */
+    /**
+     * Whether a copy of the blob is already in the backup location (not re-verified). A copy is the blob's stored
+     * form: as large as the content when it is plaintext, larger when it is encrypted (header and AEAD tags).
+     */
     public boolean contains(String sha256, long size) {
         Path path = path(sha256);
         try {
-            return Files.isRegularFile(path) && Files.size(path) == size;
+            return Files.isRegularFile(path) && Files.size(path) >= size;
         } catch (IOException e) {
             return false;
         }
     }
 
     /**
-     * Copies a blob from the blob store (whose read is verified), hashing the copy and refusing it when it does not
-     * match its id.
+     * Copies a blob's stored form from the blob store: for an encrypted blob its ciphertext with the wrapped data
+     * key, never the plaintext (a restore needs the master key). The store checks the copy against the id
+     * (decrypting it when encrypted) before it is moved into place.
      *
-     * @return the number of bytes copied
-     * @throws io.filestore.blob.BlobStoreException when the store has no readable replica
+     * @return the number of content bytes the copy holds
+     * @throws io.filestore.blob.BlobStoreException when the store has no replica that checks out
      * @throws IOException when the copy fails or does not match
      */
     public long copyFrom(BlobStore store, String sha256, long size) throws IOException {
         Path target = path(sha256);
-        ReadableBlob blob = store.open(sha256);
         Files.createDirectories(tmp);
         Path staged = Files.createTempFile(tmp, "copy-", ".tmp");
         try {
-            long copied;
-            try (InputStream in = blob.openStream();
-                 FileChannel channel = FileChannel.open(staged, StandardOpenOption.WRITE)) {
-                OutputStream out = Channels.newOutputStream(channel);
-                MessageDigest digest = sha256();
-                byte[] buffer = new byte[BUFFER];
-                copied = 0;
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    digest.update(buffer, 0, n);
-                    out.write(buffer, 0, n);
-                    copied += n;
-                }
-                String actual = HexFormat.of().formatHex(digest.digest());
-                if (!actual.equals(sha256) || copied != size) {
-                    throw new IOException("the copy of blob " + sha256 + " has SHA-256 " + actual + " and " + copied
-                            + " bytes, expected " + size + " bytes");
-                }
-                channel.force(true);
+            long copied = store.exportStored(sha256, staged);
+            if (copied != size) {
+                throw new IOException("the copy of blob " + sha256 + " holds " + copied + " bytes, expected " + size);
             }
             Files.createDirectories(target.getParent());
             try {
@@ -191,13 +168,5 @@ public final class BackupBlobs {
         }
         children.sort(Comparator.comparing(path -> path.getFileName().toString()));
         return children;
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform provides SHA-256", e);
-        }
     }
 }

@@ -4,8 +4,6 @@ import io.filestore.blob.BlobStore;
 import io.filestore.blob.BlobStoreException;
 import io.filestore.replay.archive.BlobRef;
 import io.filestore.replay.backup.BackupBlobs;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks the blobs a restored store references: each replica is re-hashed (corrupt ones quarantined, missing ones
- * re-created from an intact one); a blob with no intact replica is put back from the backup location, whose copy
- * the blob store verifies against the id as it stores it.
+ * re-created from an intact one); a blob with no intact replica is put back from the backup location as it is stored
+ * there (ciphertext stays ciphertext under its own wrapped data key), checked against the id first.
  */
 final class BlobVerifier {
 
@@ -52,11 +50,11 @@ final class BlobVerifier {
         }
         Path copy = backup.path(ref.sha256());
         if (Files.isRegularFile(copy)) {
-            try (InputStream in = Files.newInputStream(copy)) {
-                store.put(in, ref.size(), ref.sha256());
+            try {
+                store.importStored(copy, ref.sha256());
                 restored++;
                 return;
-            } catch (IOException | BlobStoreException e) {
+            } catch (BlobStoreException e) {
                 log.error("Blob {} cannot be restored from {}: {}", ref.sha256(), copy, e.getMessage());
             }
         }

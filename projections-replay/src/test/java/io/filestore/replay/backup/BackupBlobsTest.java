@@ -3,11 +3,13 @@ package io.filestore.replay.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.filestore.blob.BlobEncryption;
 import io.filestore.blob.BlobStore;
 import io.filestore.blob.BlobStoreException;
 import io.filestore.blob.BlobStoreSettings;
 import io.filestore.blob.PutResult;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +90,42 @@ class BackupBlobsTest {
         backup.copyFrom(store, put.sha256(), put.size());
 
         assertThat(backup.contains(put.sha256(), put.size() + 1)).isFalse();
+    }
+
+    @Test
+    void aBackupOfAnEncryptedStoreHoldsCiphertextThatRestoresOnlyWithTheMasterKey() throws Exception {
+        BlobEncryption key = BlobEncryption.load(true, null, null, root.resolve("data"));
+        BlobStore encrypted = new BlobStore(new BlobStoreSettings(List.of(root.resolve("e1")), 1, 0, false, 100),
+                key);
+        byte[] content = "PLAINTEXT-MARKER-backup ".repeat(2000).getBytes(StandardCharsets.US_ASCII);
+        PutResult put = encrypted.put(new ByteArrayInputStream(content), Long.MAX_VALUE, null);
+
+        assertThat(backup.copyFrom(encrypted, put.sha256(), put.size())).isEqualTo(content.length);
+
+        byte[] copy = Files.readAllBytes(backup.path(put.sha256()));
+        assertThat(copy.length).isGreaterThan(content.length);
+        assertThat(new String(copy, StandardCharsets.ISO_8859_1)).doesNotContain("PLAINTEXT-MARKER");
+        assertThat(backup.contains(put.sha256(), put.size())).isTrue();
+
+        // a disaster: the nodes are gone, the data directory (and with it the key) is kept
+        BlobStore restored = new BlobStore(new BlobStoreSettings(List.of(root.resolve("r1")), 1, 0, false, 100),
+                BlobEncryption.load(true, null, null, root.resolve("data")));
+        assertThat(restored.importStored(backup.path(put.sha256()), put.sha256()).size()).isEqualTo(content.length);
+        try (InputStream in = restored.open(put.sha256()).openStream()) {
+            assertThat(in.readAllBytes()).isEqualTo(content);
+        }
+        byte[] onNode = Files.readAllBytes(root.resolve("r1/blobs").resolve(put.sha256().substring(0, 2))
+                .resolve(put.sha256().substring(2, 4)).resolve(put.sha256()));
+        assertThat(new String(onNode, StandardCharsets.ISO_8859_1)).doesNotContain("PLAINTEXT-MARKER");
+
+        // another master key cannot open it: refused, nothing stored
+        BlobStore otherKey = new BlobStore(new BlobStoreSettings(List.of(root.resolve("o1")), 1, 0, false, 100),
+                BlobEncryption.load(true, null, null, root.resolve("other-data")));
+        assertThatThrownBy(() -> otherKey.importStored(backup.path(put.sha256()), put.sha256()))
+                .isInstanceOf(BlobStoreException.class)
+                .extracting(e -> ((BlobStoreException) e).reason())
+                .isEqualTo(BlobStoreException.Reason.DIGEST_MISMATCH);
+        assertThatThrownBy(() -> otherKey.open(put.sha256())).isInstanceOf(BlobStoreException.class);
     }
 
     @Test
