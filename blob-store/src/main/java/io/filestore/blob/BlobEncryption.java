@@ -32,6 +32,10 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +46,17 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * bytes 0..7     magic "FSBLOBE1"
  * bytes 8..15    plaintext size (big endian)
- * bytes 16..19   length n of the wrapped data key
- * bytes 20..20+n the blob's own data key (a Tink AES256_GCM_HKDF_1MB streaming-AEAD keyset), encrypted by the master
- *                key (a Tink AEAD keyset) with the associated data "filestore-blob-key-v1 &lt;sha256&gt; &lt;size&gt;"
+ * bytes 16..19   slot A: length n of the wrapped data key (0: empty)
+ * bytes 20..20+n slot A: the blob's own data key (a Tink AES256_GCM_HKDF_1MB streaming-AEAD keyset), encrypted by the
+ *                master key (a Tink AEAD keyset) with the associated data "filestore-blob-key-v1 &lt;sha256&gt; &lt;size&gt;"
+ * bytes 256..259 slot B: length m of the same data key wrapped again (0: empty; always empty before a key rotation)
+ * bytes 260..    slot B: the wrapped data key
  * zero padding up to byte 512
  * bytes 512..    the content, Tink streaming-AEAD ciphertext under the data key (1 MiB segments, each with its tag)
  * </pre>
+ * A replica opens with whichever slot unwraps. A key rotation ({@link #rewrap}) writes the data key wrapped by the new
+ * primary master key into the slot that is not in use, forces it to disk, and only then empties the old slot: a crash
+ * at any point leaves at least one slot that opens, never a half-written only key.
  * The associated data binds a wrapped key to its blob's hash and size: a header copied onto another blob, or a
  * changed size, does not unwrap. A replica without the magic is a plaintext replica (written before encryption was
  * enabled, or with it disabled) and is read as such.
@@ -79,17 +88,46 @@ public final class BlobEncryption {
         }
     }
 
-    private final Aead masterKey;
-    private final boolean encryptNewBlobs;
+    static final int SLOT_A = 16;
+    static final int SLOT_B = 256;
 
-    private BlobEncryption(Aead masterKey, boolean encryptNewBlobs) {
-        this.masterKey = masterKey;
+    /** The master keyset's AEAD (tries each key to decrypt, encrypts with the primary); null without a master key. */
+    private volatile Aead masterKey;
+    private volatile KeysetHandle masterKeyset;
+    private volatile Map<Integer, Aead> keysById = Map.of();
+    private final boolean encryptNewBlobs;
+    /** Where the master keyset is kept when the service may change it (a rotation); null when it may not. */
+    private volatile Path keysetFile;
+    private volatile Path keyCheck;
+
+    private BlobEncryption(KeysetHandle masterKeyset, boolean encryptNewBlobs) throws GeneralSecurityException {
         this.encryptNewBlobs = encryptNewBlobs;
+        if (masterKeyset != null) {
+            use(masterKeyset);
+        }
+    }
+
+    private void use(KeysetHandle keyset) throws GeneralSecurityException {
+        Map<Integer, Aead> byId = new LinkedHashMap<>();
+        for (int i = 0; i < keyset.size(); i++) {
+            KeysetHandle.Entry entry = keyset.getAt(i);
+            KeysetHandle single = KeysetHandle.newBuilder()
+                    .addEntry(KeysetHandle.importKey(entry.getKey()).withFixedId(entry.getId()).makePrimary()).build();
+            byId.put(entry.getId(), single.getPrimitive(RegistryConfiguration.get(), Aead.class));
+        }
+        Aead aead = keyset.getPrimitive(RegistryConfiguration.get(), Aead.class);
+        this.keysById = Map.copyOf(byId);
+        this.masterKeyset = keyset;
+        this.masterKey = aead;
     }
 
     /** Plaintext writes; encrypted replicas cannot be read (no master key). */
     public static BlobEncryption none() {
-        return new BlobEncryption(null, false);
+        try {
+            return new BlobEncryption(null, false);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -98,8 +136,7 @@ public final class BlobEncryption {
      */
     public static BlobEncryption of(KeysetHandle masterKeyset, boolean encryptNewBlobs) {
         try {
-            return new BlobEncryption(masterKeyset.getPrimitive(RegistryConfiguration.get(), Aead.class),
-                    encryptNewBlobs);
+            return new BlobEncryption(masterKeyset, encryptNewBlobs);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("the master keyset is not an AEAD keyset: " + e.getMessage(), e);
         }
@@ -119,8 +156,10 @@ public final class BlobEncryption {
         Path check = dataDir.resolve(KEY_CHECK);
         KeysetHandle keyset;
         String source;
+        Path writable = null;
         try {
             if (keysetFile != null) {
+                writable = keysetFile;
                 if (!Files.isRegularFile(keysetFile)) {
                     throw new IllegalStateException("The master keyset file " + keysetFile
                             + " (filestore.encryption.keyset-file) does not exist or is not a file");
@@ -133,6 +172,7 @@ public final class BlobEncryption {
             } else if (Files.exists(generated)) {
                 keyset = parse(Files.readString(generated), "the file " + generated);
                 source = "the generated file " + generated;
+                writable = generated;
             } else if (Files.exists(check)) {
                 throw new IllegalStateException("This store has encrypted blobs (" + check + " exists) but no master "
                         + "key is configured: set filestore.encryption.keyset-file or FILESTORE_ENCRYPTION_KEYSET to "
@@ -142,9 +182,12 @@ public final class BlobEncryption {
             } else {
                 keyset = generate(generated);
                 source = "the generated file " + generated;
+                writable = generated;
             }
             BlobEncryption encryption = of(keyset, enabled);
             encryption.checkKey(check, source);
+            encryption.keysetFile = writable;
+            encryption.keyCheck = check;
             log.info("Encryption at rest {}; master key from {}", enabled ? "enabled" : "disabled for new blobs",
                     source);
             return encryption;
@@ -253,7 +296,7 @@ public final class BlobEncryption {
         }
     }
 
-    boolean encryptsNewBlobs() {
+    public boolean encryptsNewBlobs() {
         return encryptNewBlobs;
     }
 
@@ -366,7 +409,7 @@ public final class BlobEncryption {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot wrap the data key: " + e.getMessage(), e);
         }
-        if (20 + wrapped.length > HEADER_SIZE) {
+        if (SLOT_A + 4 + wrapped.length > SLOT_B) {
             throw new IOException("the wrapped data key (" + wrapped.length + " bytes) does not fit the header");
         }
         ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
@@ -452,20 +495,284 @@ public final class BlobEncryption {
             throw new TamperedException("the encrypted replica of " + sha256 + " is shorter than its header", null);
         }
         ByteBuffer buffer = ByteBuffer.wrap(header);
-        buffer.position(MAGIC.length);
-        long size = buffer.getLong();
-        int length = buffer.getInt();
-        if (size < 0 || length <= 0 || length > HEADER_SIZE - 20) {
+        long size = buffer.getLong(MAGIC.length);
+        if (size < 0) {
             throw new TamperedException("the header of the encrypted replica of " + sha256 + " is damaged", null);
         }
-        byte[] wrapped = Arrays.copyOfRange(header, 20, 20 + length);
-        try {
-            KeysetHandle dataKey = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, masterKey, keyAd(sha256, size));
-            return new Format(true, size, primitive(dataKey));
-        } catch (GeneralSecurityException e) {
-            throw new TamperedException("the data key of the replica of " + sha256 + " does not unwrap with the "
-                    + "master key for this blob (tampered or not this blob's header)", e);
+        GeneralSecurityException failure = null;
+        for (byte[] wrapped : slots(header)) {
+            try {
+                KeysetHandle dataKey = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, masterKey,
+                        keyAd(sha256, size));
+                return new Format(true, size, primitive(dataKey));
+            } catch (GeneralSecurityException e) {
+                failure = e;
+            }
         }
+        throw new TamperedException("the data key of the replica of " + sha256 + " does not unwrap with the "
+                + "master key for this blob (tampered, not this blob's header, or wrapped by a key the keyset no "
+                + "longer has)", failure);
+    }
+
+    /** The wrapped data keys of a header's slots that are not empty: slot A, then slot B. */
+    private static List<byte[]> slots(byte[] header) {
+        List<byte[]> slots = new ArrayList<>(2);
+        ByteBuffer buffer = ByteBuffer.wrap(header);
+        int a = buffer.getInt(SLOT_A);
+        if (a > 0 && SLOT_A + 4 + a <= SLOT_B) {
+            slots.add(Arrays.copyOfRange(header, SLOT_A + 4, SLOT_A + 4 + a));
+        }
+        int b = buffer.getInt(SLOT_B);
+        if (b > 0 && SLOT_B + 4 + b <= HEADER_SIZE) {
+            slots.add(Arrays.copyOfRange(header, SLOT_B + 4, SLOT_B + 4 + b));
+        }
+        return slots;
+    }
+
+    // --- key rotation ----------------------------------------------------------------------------------------------
+
+    /** What {@link #rewrap} found and did. */
+    public enum Rewrap {
+        /** A plaintext replica: nothing to re-wrap. */
+        PLAINTEXT,
+        /** The data key was already wrapped by the primary master key alone. */
+        CURRENT,
+        /** The data key is now wrapped by the primary master key alone. */
+        REWRAPPED
+    }
+
+    /** One master key of the keyset. */
+    public record MasterKey(int id, boolean primary, String status) {
+    }
+
+    /** The master keyset's keys (empty without a master key). */
+    public List<MasterKey> masterKeys() {
+        KeysetHandle keyset = masterKeyset;
+        List<MasterKey> keys = new ArrayList<>();
+        if (keyset != null) {
+            for (int i = 0; i < keyset.size(); i++) {
+                KeysetHandle.Entry entry = keyset.getAt(i);
+                keys.add(new MasterKey(entry.getId(), entry.isPrimary(), entry.getStatus().toString()));
+            }
+        }
+        return keys;
+    }
+
+    /** The id of the primary master key, which wraps every new data key (any int); 0 without a master key. */
+    public int primaryKeyId() {
+        KeysetHandle keyset = masterKeyset;
+        return keyset == null ? 0 : keyset.getPrimary().getId();
+    }
+
+    /** Whether the service keeps the master keyset in a file it may rewrite (not in an environment variable). */
+    public boolean keysetWritable() {
+        return keysetFile != null;
+    }
+
+    /**
+     * Adds a new AES256_GCM key to the master keyset and makes it primary: new data keys are wrapped by it from now
+     * on; the old keys stay in the keyset (they still unwrap every existing data key until {@link #rewrap} has run
+     * over them). The keyset file is replaced atomically (owner-only permissions) before the key is used.
+     *
+     * @return the new primary key's id
+     * @throws IllegalStateException no master key, or the keyset is not in a file the service may rewrite
+     */
+    public synchronized int rotate() throws IOException {
+        Path file = requireWritableKeyset();
+        try {
+            KeysetHandle.Builder builder = KeysetHandle.newBuilder(masterKeyset);
+            for (int i = 0; i < builder.size(); i++) {
+                builder.getAt(i).setStatus(com.google.crypto.tink.KeyStatus.ENABLED);
+            }
+            builder.addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
+                    .withRandomId().makePrimary());
+            KeysetHandle rotated = builder.build();
+            save(rotated, file);
+            use(rotated);
+            log.warn("A new master key {} is primary (keyset {}); back the keyset file up again now", primaryKeyId(),
+                    file);
+            return primaryKeyId();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot add a master key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes a master key that is not primary from the keyset (the caller checked that no data key needs it any
+     * more). The keyset file is replaced atomically.
+     *
+     * @throws IllegalArgumentException no such key, or it is the primary key
+     */
+    public synchronized void retire(int keyId) throws IOException {
+        Path file = requireWritableKeyset();
+        try {
+            KeysetHandle.Builder builder = KeysetHandle.newBuilder(masterKeyset);
+            for (int i = 0; i < builder.size(); i++) {
+                if (masterKeyset.getAt(i).getId() == keyId) {
+                    if (masterKeyset.getAt(i).isPrimary()) {
+                        throw new IllegalArgumentException("master key " + keyId + " is the primary key");
+                    }
+                    builder.deleteAt(i);
+                    KeysetHandle retired = builder.build();
+                    save(retired, file);
+                    use(retired);
+                    log.warn("Master key {} was retired from the keyset {}; back the keyset file up again now",
+                            keyId, file);
+                    return;
+                }
+            }
+            throw new IllegalArgumentException("the keyset has no master key " + keyId);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot retire master key " + keyId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path requireWritableKeyset() {
+        if (masterKeyset == null) {
+            throw new IllegalStateException("no master key is configured");
+        }
+        if (keysetFile == null) {
+            throw new IllegalStateException("the master keyset comes from FILESTORE_ENCRYPTION_KEYSET, which the "
+                    + "service cannot change: put a keyset with a new primary key there and restart (then start a "
+                    + "re-wrap), or keep the keyset in a file (filestore.encryption.keyset-file)");
+        }
+        return keysetFile;
+    }
+
+    private static void save(KeysetHandle keyset, Path file) throws IOException, GeneralSecurityException {
+        String json = TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(tmp);
+        }
+        writeDurably(tmp, json.getBytes(StandardCharsets.UTF_8));
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DirectoryNode.fsyncDirectory(file.getParent());
+    }
+
+    /**
+     * Makes the data key of an encrypted replica file wrapped by the primary master key alone: it is unwrapped from
+     * the slot that opens, wrapped by the primary key into the other slot, forced to disk, and only then is the old
+     * slot emptied (and forced). Killed at any point, the replica keeps a slot that opens with the keyset; a second
+     * run finishes the job. The content is not touched, so readers of the replica are not disturbed.
+     *
+     * @param slotWritten called after the new slot was forced to disk and before the old one is emptied (a test hook
+     *                    for a kill at the worst moment)
+     * @throws TamperedException the header opens with no key of the keyset
+     * @throws IOException       the file cannot be read or written
+     */
+    Rewrap rewrap(Path file, String sha256, Runnable slotWritten) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer read = ByteBuffer.allocate(HEADER_SIZE);
+            while (read.hasRemaining() && channel.read(read, read.position()) > 0) {
+                // a header is at most 512 bytes
+            }
+            byte[] header = read.array();
+            if (read.position() < HEADER_SIZE || !hasMagic(header)) {
+                return Rewrap.PLAINTEXT;
+            }
+            long size = ByteBuffer.wrap(header).getLong(MAGIC.length);
+            byte[] ad = keyAd(sha256, size);
+            int primary = primaryKeyId();
+            int[] slotAt = {SLOT_A, SLOT_B};
+            Integer[] keyOf = {null, null}; // the id of the key that opens each slot, if one does
+            boolean[] used = new boolean[2];
+            KeysetHandle dataKey = null;
+            for (int slot = 0; slot < 2; slot++) {
+                int at = slotAt[slot];
+                int length = ByteBuffer.wrap(header).getInt(at);
+                int room = (slot == 0 ? SLOT_B : HEADER_SIZE) - at - 4;
+                if (length <= 0 || length > room) {
+                    continue;
+                }
+                used[slot] = true;
+                byte[] wrapped = Arrays.copyOfRange(header, at + 4, at + 4 + length);
+                for (Map.Entry<Integer, Aead> key : keysById.entrySet()) {
+                    try {
+                        dataKey = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, key.getValue(), ad);
+                        keyOf[slot] = key.getKey();
+                        break;
+                    } catch (GeneralSecurityException e) {
+                        // not this key
+                    }
+                }
+            }
+            if (dataKey == null) {
+                if (Sha256.of(file).sha256().equals(sha256)) {
+                    return Rewrap.PLAINTEXT; // plaintext content that starts with the magic
+                }
+                throw new TamperedException("the data key of the replica of " + sha256 + " opens with no key of the "
+                        + "master keyset", null);
+            }
+            int current = Integer.valueOf(primary).equals(keyOf[0]) ? 0 : Integer.valueOf(primary).equals(keyOf[1]) ? 1 : -1;
+            if (current >= 0) {
+                int other = 1 - current;
+                if (!used[other]) {
+                    return Rewrap.CURRENT;
+                }
+                clearSlot(channel, slotAt[other]); // left by a rewrap that stopped before it emptied the old slot
+                return Rewrap.REWRAPPED;
+            }
+            // write the unused slot (or, both in use, the one that does not open), then empty the other
+            int target = !used[0] ? 0 : !used[1] ? 1 : keyOf[0] == null ? 0 : 1;
+            byte[] wrapped;
+            try {
+                wrapped = TinkProtoKeysetFormat.serializeEncryptedKeyset(dataKey, masterKey, ad);
+            } catch (GeneralSecurityException e) {
+                throw new IOException("cannot wrap the data key of " + sha256 + ": " + e.getMessage(), e);
+            }
+            int end = target == 0 ? SLOT_B : HEADER_SIZE;
+            if (slotAt[target] + 4 + wrapped.length > end) {
+                throw new IOException("the wrapped data key (" + wrapped.length + " bytes) does not fit slot "
+                        + (target == 0 ? "A" : "B"));
+            }
+            ByteBuffer slot = ByteBuffer.allocate(end - slotAt[target]);
+            slot.putInt(wrapped.length).put(wrapped).position(0);
+            writeFully(channel, slot, slotAt[target]);
+            channel.force(false);
+            slotWritten.run();
+            clearSlot(channel, slotAt[1 - target]);
+            return Rewrap.REWRAPPED;
+        }
+    }
+
+    private static void clearSlot(FileChannel channel, int at) throws IOException {
+        writeFully(channel, ByteBuffer.allocate((at == SLOT_A ? SLOT_B : HEADER_SIZE) - at), at);
+        channel.force(false);
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            channel.write(buffer, position + buffer.position());
+        }
+    }
+
+    /**
+     * Rewrites a key check value (the data directory's or a node's) with the primary master key, atomically, so that
+     * it still opens once older keys are retired.
+     */
+    void rewriteKeyCheck(Path check) throws IOException {
+        if (masterKey == null || !Files.exists(check.getParent())) {
+            return;
+        }
+        Path tmp = check.resolveSibling(check.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp);
+        try {
+            writeDurably(tmp, masterKey.encrypt(CHECK_VALUE, CHECK_AD));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot encrypt the key check value: " + e.getMessage(), e);
+        }
+        Files.move(tmp, check, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DirectoryNode.fsyncDirectory(check.getParent());
+    }
+
+    /** The data directory's key check value, or null (a store built without {@link #load}). */
+    Path keyCheck() {
+        return keyCheck;
     }
 
     /** Hashes the plaintext of a whole replica; an authentication failure is a {@link TamperedException}. */

@@ -172,6 +172,75 @@ public final class BlobStore implements AutoCloseable {
         }
     }
 
+    /** The store's encryption at rest: its master keys, rotation and retirement. */
+    public BlobEncryption encryption() {
+        return encryption;
+    }
+
+    /** What a re-wrap did to a blob's replicas. */
+    public record RewrapResult(int rewrapped, int current, int plaintext, int objectStore, int failed) {
+    }
+
+    /**
+     * Makes the data key of every encrypted replica of a blob on a directory node wrapped by the primary master key
+     * alone ({@link BlobEncryption#rewrap}). Replicas in an S3 bucket are counted, not changed (an object cannot be
+     * rewritten in place); a replica whose header opens with no key is counted as failed (and healed).
+     */
+    public RewrapResult rewrap(String sha256, Runnable slotWritten) {
+        String id = BlobIds.require(sha256);
+        int rewrapped = 0;
+        int current = 0;
+        int plaintext = 0;
+        int objectStore = 0;
+        int failed = 0;
+        for (Node node : nodes) {
+            Optional<Replica> found;
+            try {
+                found = node.replica(id);
+            } catch (IOException e) {
+                failed++;
+                continue;
+            }
+            if (found.isEmpty()) {
+                continue;
+            }
+            Replica replica = found.get();
+            if (!replica.regular() || replica.path() == null) {
+                objectStore++;
+                continue;
+            }
+            try {
+                switch (encryption.rewrap(replica.path(), id, slotWritten)) {
+                    case PLAINTEXT -> plaintext++;
+                    case CURRENT -> current++;
+                    case REWRAPPED -> rewrapped++;
+                }
+            } catch (NoSuchFileException e) {
+                // deleted or quarantined meanwhile
+            } catch (IOException e) {
+                failed++;
+                log.warn("Cannot re-wrap the data key of the replica of {} on {}: {}", id, node, e.getMessage());
+                heal(id);
+            }
+        }
+        return new RewrapResult(rewrapped, current, plaintext, objectStore, failed);
+    }
+
+    /** Rewrites the key check values (the data directory's and each directory node's) with the primary key. */
+    public void rewriteKeyChecks() throws IOException {
+        if (encryption.keyCheck() != null && Files.exists(encryption.keyCheck())) {
+            encryption.rewriteKeyCheck(encryption.keyCheck());
+        }
+        for (Node node : nodes) {
+            if (node instanceof DirectoryNode directory && directory.isWritable()) {
+                Path check = directory.root.resolve(BlobEncryption.NODE_KEY_CHECK);
+                if (Files.exists(check)) {
+                    encryption.rewriteKeyCheck(check);
+                }
+            }
+        }
+    }
+
     /**
      * A key for scratch data that must not be plaintext on disk (a resumable upload's bytes), when this store encrypts
      * new data; null when it writes plaintext. See {@link BlobEncryption#newScratchKey}.

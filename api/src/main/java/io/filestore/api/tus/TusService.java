@@ -61,6 +61,11 @@ public class TusService {
         return found.get();
     }
 
+    /** How many unfinished uploads were created before {@code instant} (their part files' keys may be older). */
+    public long unfinishedCreatedBefore(java.time.Instant instant) {
+        return store.all().stream().filter(upload -> !upload.finished() && upload.createdAt.isBefore(instant)).count();
+    }
+
     List<TusUpload> openUploadsOf(UserId caller) {
         return store.all().stream()
                 .filter(upload -> upload.owner.equals(caller) && !upload.finished() && !upload.expired(store.now()))

@@ -1,0 +1,198 @@
+package io.filestore.api.encryption;
+
+import io.filestore.api.config.BackupProperties;
+import io.filestore.api.config.FilestoreProperties;
+import io.filestore.api.storage.SingletonJobs;
+import io.filestore.api.tus.TusService;
+import io.filestore.blob.BlobEncryption;
+import io.filestore.blob.BlobStore;
+import io.filestore.blob.Rewrapper;
+import io.filestore.blob.Rewrapper.RewrapRun;
+import io.filestore.query.TestPause;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Master key rotation: {@link #rotate()} makes a new master key primary and starts the re-wrap of every data key
+ * ({@link Rewrapper}: the blob store's replicas, then the backups' blob copies); {@link #rewrap()} starts it alone
+ * (for a keyset changed outside the service). The job runs on its own thread and on one instance at a time (a
+ * PostgreSQL advisory lock, {@link SingletonJobs}); its position is kept in {@code <data-dir>/encryption/}, and an
+ * interrupted run (a stop, a crash) is resumed a minute after the next start. A key can be retired once a complete
+ * run under the current primary key has finished and no upload in progress is older than that run.
+ */
+@Component
+public class KeyRotationService {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyRotationService.class);
+
+    /** Why a request cannot be done now: answered 409. */
+    public static final class Conflict extends RuntimeException {
+        Conflict(String message) {
+            super(message);
+        }
+    }
+
+    private final BlobStore blobs;
+    private final Rewrapper rewrapper;
+    private final SingletonJobs jobs;
+    private final TusService uploads;
+    private final AtomicBoolean active = new AtomicBoolean();
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "key-rewrap");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public KeyRotationService(BlobStore blobs, FilestoreProperties filestore, BackupProperties backups,
+                              SingletonJobs jobs, TusService uploads) {
+        this.blobs = blobs;
+        this.jobs = jobs;
+        this.uploads = uploads;
+        this.rewrapper = new Rewrapper(blobs, filestore.dataDir().resolve("encryption"),
+                List.of(backups.resolveDirectory(filestore.dataDir()).resolve("blobs")), 100,
+                () -> TestPause.at("rewrap.slot-written"));
+    }
+
+    public BlobEncryption encryption() {
+        return blobs.encryption();
+    }
+
+    /**
+     * Resumes an interrupted run, and starts one when the keyset holds other keys than the primary one and no run
+     * under the primary key has finished (a crash right after a rotation, or a keyset changed outside the service).
+     */
+    @Scheduled(initialDelayString = "${filestore.encryption.resume-initial-delay:1m}", fixedDelay = 60_000)
+    public void tick() {
+        if (active.get() || encryption().masterKeys().isEmpty()) {
+            return;
+        }
+        RewrapRun last = rewrapper.lastRun();
+        boolean behind = encryption().masterKeys().size() > 1
+                && (last == null || last.primaryKeyId() != encryption().primaryKeyId());
+        if (rewrapper.interrupted() || behind) {
+            start();
+        }
+    }
+
+    /**
+     * Adds a new primary master key to the keyset file and starts re-wrapping every data key with it.
+     *
+     * @return the new key's id
+     * @throws Conflict no master key, the keyset is in an environment variable, or a re-wrap is running
+     */
+    public synchronized int rotate() throws IOException {
+        if (active.get()) {
+            throw new Conflict("a re-wrap is running: rotate again when it has finished");
+        }
+        if (encryption().masterKeys().isEmpty()) {
+            throw new Conflict("encryption at rest has no master key (it was never enabled): nothing to rotate");
+        }
+        if (!encryption().keysetWritable()) {
+            throw new Conflict("the master keyset comes from FILESTORE_ENCRYPTION_KEYSET, which the service cannot "
+                    + "change: add a new primary key to it (Tink's tinkey: add-key, promote-key), restart, then "
+                    + "POST /api/admin/encryption/rewrap");
+        }
+        int id = encryption().rotate();
+        start();
+        return id;
+    }
+
+    /** Starts (or resumes) re-wrapping every data key with the current primary key. */
+    public synchronized void rewrap() {
+        if (encryption().masterKeys().isEmpty()) {
+            throw new Conflict("encryption at rest has no master key (it was never enabled): nothing to re-wrap");
+        }
+        start();
+    }
+
+    /**
+     * Removes a master key from the keyset file.
+     *
+     * @throws Conflict the key may still be needed (no complete run under the current primary key since, a run in
+     *                  progress, or an upload in progress older than that run), or the keyset cannot be changed
+     * @throws IllegalArgumentException no such key, or it is the primary one
+     */
+    public synchronized void retire(int keyId) throws IOException {
+        if (encryption().masterKeys().stream().noneMatch(key -> key.id() == keyId)) {
+            throw new IllegalArgumentException("the master keyset has no key " + keyId);
+        }
+        if (keyId == encryption().primaryKeyId()) {
+            throw new Conflict("master key " + keyId + " is the primary key: rotate first");
+        }
+        if (!encryption().keysetWritable()) {
+            throw new Conflict("the master keyset comes from FILESTORE_ENCRYPTION_KEYSET: remove the key there "
+                    + "and restart");
+        }
+        RewrapRun last = rewrapper.lastRun();
+        if (active.get() || rewrapper.interrupted()) {
+            throw new Conflict("a re-wrap is running: retire the key when it has finished");
+        }
+        if (last == null || last.primaryKeyId() != encryption().primaryKeyId()) {
+            throw new Conflict("no re-wrap with the primary key " + encryption().primaryKeyId() + " has finished: "
+                    + "POST /api/admin/encryption/rewrap first");
+        }
+        if (!last.complete()) {
+            throw new Conflict("the last re-wrap left " + last.failed() + " replicas that open with no key and "
+                    + last.objectStore() + " replicas in object stores (kept under their old wrapping): key " + keyId
+                    + " may still be needed");
+        }
+        long older = uploads.unfinishedCreatedBefore(last.startedAt());
+        if (older > 0) {
+            throw new Conflict(older + " resumable uploads in progress were started before the last re-wrap and "
+                    + "may be encrypted under key " + keyId + ": retire it when they have finished or expired");
+        }
+        encryption().retire(keyId);
+    }
+
+    private void start() {
+        if (!active.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            runner.execute(() -> {
+                try {
+                    jobs.tryLock(SingletonJobs.Job.REWRAP).ifPresent(lock -> {
+                        try (lock) {
+                            rewrapper.run();
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    log.error("The re-wrap failed; it resumes from its last saved position: {}", e.toString(), e);
+                } finally {
+                    active.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            active.set(false); // shutting down
+        }
+    }
+
+    public boolean running() {
+        return active.get();
+    }
+
+    public RewrapRun current() {
+        return rewrapper.current();
+    }
+
+    public RewrapRun lastRun() {
+        return rewrapper.lastRun();
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        rewrapper.stop();
+        runner.shutdown();
+        runner.awaitTermination(30, TimeUnit.SECONDS);
+    }
+}
