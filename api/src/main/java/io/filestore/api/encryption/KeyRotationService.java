@@ -2,6 +2,7 @@ package io.filestore.api.encryption;
 
 import io.filestore.api.config.BackupProperties;
 import io.filestore.api.config.FilestoreProperties;
+import io.filestore.api.storage.SingletonJobRunner;
 import io.filestore.api.storage.SingletonJobs;
 import io.filestore.api.tus.TusService;
 import io.filestore.blob.BlobEncryption;
@@ -12,13 +13,6 @@ import io.filestore.query.TestPause;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -33,8 +27,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class KeyRotationService {
 
-    private static final Logger log = LoggerFactory.getLogger(KeyRotationService.class);
-
     /** Why a request cannot be done now: answered 409. */
     public static final class Conflict extends RuntimeException {
         Conflict(String message) {
@@ -44,19 +36,13 @@ public class KeyRotationService {
 
     private final BlobStore blobs;
     private final Rewrapper rewrapper;
-    private final SingletonJobs jobs;
     private final TusService uploads;
-    private final AtomicBoolean active = new AtomicBoolean();
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "key-rewrap");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final SingletonJobRunner runner;
 
     public KeyRotationService(BlobStore blobs, FilestoreProperties filestore, BackupProperties backups,
                               SingletonJobs jobs, TusService uploads) {
         this.blobs = blobs;
-        this.jobs = jobs;
+        this.runner = new SingletonJobRunner(jobs, SingletonJobs.Job.REWRAP, "The re-wrap", "key-rewrap");
         this.uploads = uploads;
         this.rewrapper = new Rewrapper(blobs, filestore.dataDir().resolve("encryption"),
                 List.of(backups.resolveDirectory(filestore.dataDir()).resolve("blobs")), 100,
@@ -73,7 +59,7 @@ public class KeyRotationService {
      */
     @Scheduled(initialDelayString = "${filestore.encryption.resume-initial-delay:1m}", fixedDelay = 60_000)
     public void tick() {
-        if (active.get() || encryption().masterKeys().isEmpty()) {
+        if (runner.running() || encryption().masterKeys().isEmpty()) {
             return;
         }
         RewrapRun last = rewrapper.lastRun();
@@ -91,7 +77,7 @@ public class KeyRotationService {
      * @throws Conflict no master key, the keyset is in an environment variable, or a re-wrap is running
      */
     public synchronized int rotate() throws IOException {
-        if (active.get()) {
+        if (runner.running()) {
             throw new Conflict("a re-wrap is running: rotate again when it has finished");
         }
         if (encryption().masterKeys().isEmpty()) {
@@ -134,7 +120,7 @@ public class KeyRotationService {
                     + "and restart");
         }
         RewrapRun last = rewrapper.lastRun();
-        if (active.get() || rewrapper.interrupted()) {
+        if (runner.running() || rewrapper.interrupted()) {
             throw new Conflict("a re-wrap is running: retire the key when it has finished");
         }
         if (last == null || last.primaryKeyId() != encryption().primaryKeyId()) {
@@ -155,30 +141,11 @@ public class KeyRotationService {
     }
 
     private void start() {
-        if (!active.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            runner.execute(() -> {
-                try {
-                    jobs.tryLock(SingletonJobs.Job.REWRAP).ifPresent(lock -> {
-                        try (lock) {
-                            rewrapper.run();
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    log.error("The re-wrap failed; it resumes from its last saved position: {}", e.toString(), e);
-                } finally {
-                    active.set(false);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            active.set(false); // shutting down
-        }
+        runner.start(rewrapper::run);
     }
 
     public boolean running() {
-        return active.get();
+        return runner.running();
     }
 
     public RewrapRun current() {
@@ -193,6 +160,5 @@ public class KeyRotationService {
     void stop() throws InterruptedException {
         rewrapper.stop();
         runner.shutdown();
-        runner.awaitTermination(30, TimeUnit.SECONDS);
     }
 }

@@ -7,10 +7,6 @@ import io.filestore.blob.Rebalancer.RebalanceRun;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,19 +27,12 @@ public class RebalanceService {
     private static final Logger log = LoggerFactory.getLogger(RebalanceService.class);
 
     private final Rebalancer rebalancer;
-    private final AtomicBoolean active = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "blob-rebalance");
-        thread.setDaemon(true);
-        return thread;
-    });
-
-    private final SingletonJobs jobs;
+    private final SingletonJobRunner runner;
 
     public RebalanceService(BlobStore blobs, RebalanceProperties properties, FilestoreProperties filestore,
                             SingletonJobs jobs) {
-        this.jobs = jobs;
+        this.runner = new SingletonJobRunner(jobs, SingletonJobs.Job.REBALANCE, "Rebalance", "blob-rebalance");
         this.rebalancer = new Rebalancer(blobs, filestore.dataDir().resolve("rebalance"), properties.rate().toBytes(),
                 properties.batchSize());
         // TEST-ONLY pause point (off unless FILESTORE_TEST_PAUSE_AT is set): a kill -9 after a saved position
@@ -53,7 +42,7 @@ public class RebalanceService {
     /** Retries a pending pass that could not start (another instance held the lock, or a failure). */
     @org.springframework.scheduling.annotation.Scheduled(initialDelay = 60_000, fixedDelay = 60_000)
     void retry() {
-        if (!active.get() && rebalancer.pending()) {
+        if (!runner.running() && rebalancer.pending()) {
             start();
         }
     }
@@ -69,7 +58,7 @@ public class RebalanceService {
     /** Saves that a new pass is wanted (the placement changed) and starts it; a running pass starts over after. */
     public void request() {
         try {
-            if (active.get()) {
+            if (runner.running()) {
                 again.set(true); // the running pass ends, then a new one starts from the beginning
                 rebalancer.stop();
                 return;
@@ -83,40 +72,23 @@ public class RebalanceService {
 
     /** Starts (or resumes) a pass unless one is running. */
     public void start() {
-        if (!active.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            runner.execute(() -> {
-                try {
-                    java.util.Optional<SingletonJobs.Held> lock = jobs.tryLock(SingletonJobs.Job.REBALANCE);
-                    if (lock.isEmpty()) {
-                        return; // another instance runs it; the pending pass is retried every minute here
-                    }
-                    try (SingletonJobs.Held held = lock.get()) {
-                        do {
-                            if (again.getAndSet(false)) {
-                                rebalancer.request();
-                            }
-                            rebalancer.run();
-                        } while (again.get());
-                    }
-                } catch (IOException | RuntimeException e) {
-                    log.error("Rebalance failed; it resumes from its last saved position: {}", e.toString(), e);
-                } finally {
-                    active.set(false);
+        // when another instance holds the lock it runs the pass; a pending pass is retried every minute here
+        runner.start(() -> {
+            do {
+                if (again.getAndSet(false)) {
+                    rebalancer.request();
                 }
-                if (again.get()) {
-                    start(); // requested after the loop looked
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            active.set(false); // shutting down
-        }
+                rebalancer.run();
+            } while (again.get());
+        }, () -> {
+            if (again.get()) {
+                start(); // requested after the loop looked
+            }
+        });
     }
 
     public boolean running() {
-        return active.get();
+        return runner.running();
     }
 
     /** The pass in progress or pending, or null. */
@@ -132,6 +104,5 @@ public class RebalanceService {
     void stop() throws InterruptedException {
         rebalancer.stop();
         runner.shutdown();
-        runner.awaitTermination(30, TimeUnit.SECONDS);
     }
 }

@@ -6,12 +6,6 @@ import io.filestore.blob.Scrubber;
 import io.filestore.blob.Scrubber.ScrubRun;
 import jakarta.annotation.PreDestroy;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -24,30 +18,21 @@ import org.springframework.stereotype.Component;
 @Component
 public class ScrubService {
 
-    private static final Logger log = LoggerFactory.getLogger(ScrubService.class);
-
     private final Scrubber scrubber;
     private final ScrubProperties properties;
-    private final AtomicBoolean active = new AtomicBoolean();
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "blob-scrub");
-        thread.setDaemon(true);
-        return thread;
-    });
-
-    private final SingletonJobs jobs;
+    private final SingletonJobRunner runner;
 
     public ScrubService(BlobStore blobs, ReferencedBlobs referenced, ScrubProperties properties,
                         FilestoreProperties filestore, SingletonJobs jobs) {
         this.properties = properties;
-        this.jobs = jobs;
+        this.runner = new SingletonJobRunner(jobs, SingletonJobs.Job.SCRUB, "Scrub", "blob-scrub");
         this.scrubber = new Scrubber(blobs, referenced, filestore.dataDir().resolve("scrub"),
                 properties.rate().toBytes(), properties.batchSize());
     }
 
     @Scheduled(initialDelayString = "${filestore.blob-store.scrub.initial-delay:1m}", fixedDelay = 60_000)
     public void tick() {
-        if (!properties.enabled() || active.get()) {
+        if (!properties.enabled() || runner.running()) {
             return;
         }
         ScrubRun last = scrubber.lastRun();
@@ -59,32 +44,13 @@ public class ScrubService {
 
     /** Starts a scrub (or resumes an interrupted one) unless one is running or queued. */
     public void start() {
-        if (!active.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            runner.execute(() -> {
-                try {
-                    // one instance at a time: another one holding the lock runs it, or this one at the next tick
-                    jobs.tryLock(SingletonJobs.Job.SCRUB).ifPresent(lock -> {
-                        try (lock) {
-                            scrubber.run();
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    log.error("Scrub failed; it resumes from its last saved position: {}", e.toString(), e);
-                } finally {
-                    active.set(false);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            active.set(false); // shutting down
-        }
+        // one instance at a time: another one holding the lock runs it, or this one at the next tick
+        runner.start(scrubber::run);
     }
 
     /** A scrub is running or about to. */
     public boolean running() {
-        return active.get();
+        return runner.running();
     }
 
     public ScrubRun current() {
@@ -103,6 +69,5 @@ public class ScrubService {
     void stop() throws InterruptedException {
         scrubber.stop();
         runner.shutdown();
-        runner.awaitTermination(30, TimeUnit.SECONDS);
     }
 }
