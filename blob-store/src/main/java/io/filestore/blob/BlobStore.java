@@ -178,20 +178,21 @@ public final class BlobStore implements AutoCloseable {
     }
 
     /** What a re-wrap did to a blob's replicas. */
-    public record RewrapResult(int rewrapped, int current, int plaintext, int objectStore, int failed) {
+    public record RewrapResult(int rewrapped, int current, int plaintext, int failed) {
     }
 
     /**
-     * Makes the data key of every encrypted replica of a blob on a directory node wrapped by the primary master key
-     * alone ({@link BlobEncryption#rewrap}). Replicas in an S3 bucket are counted, not changed (an object cannot be
-     * rewritten in place); a replica whose header opens with no key is counted as failed (and healed).
+     * Makes the data key of every encrypted replica of a blob wrapped by the primary master key alone
+     * ({@link BlobEncryption#rewrap}): a file's header is rewritten in place; an object in an S3 bucket, which cannot
+     * be changed in place, is copied to staging, re-wrapped there and uploaded again whole over itself (an atomic
+     * overwrite; its ciphertext is unchanged, so a reader in the middle of it reads on undisturbed). A replica whose
+     * header opens with no key is counted as failed (and healed).
      */
     public RewrapResult rewrap(String sha256, Runnable slotWritten) {
         String id = BlobIds.require(sha256);
         int rewrapped = 0;
         int current = 0;
         int plaintext = 0;
-        int objectStore = 0;
         int failed = 0;
         for (Node node : nodes) {
             Optional<Replica> found;
@@ -205,12 +206,11 @@ public final class BlobStore implements AutoCloseable {
                 continue;
             }
             Replica replica = found.get();
-            if (!replica.regular() || replica.path() == null) {
-                objectStore++;
-                continue;
-            }
             try {
-                switch (encryption.rewrap(replica.path(), id, slotWritten)) {
+                BlobEncryption.Rewrap outcome = replica.regular() && replica.path() != null
+                        ? encryption.rewrap(replica.path(), id, slotWritten)
+                        : rewrapObject(node, replica, slotWritten);
+                switch (outcome) {
                     case PLAINTEXT -> plaintext++;
                     case CURRENT -> current++;
                     case REWRAPPED -> rewrapped++;
@@ -223,7 +223,27 @@ public final class BlobStore implements AutoCloseable {
                 heal(id);
             }
         }
-        return new RewrapResult(rewrapped, current, plaintext, objectStore, failed);
+        return new RewrapResult(rewrapped, current, plaintext, failed);
+    }
+
+    /** Re-wraps an object's data key through a staging copy, then uploads the copy over the object. */
+    private BlobEncryption.Rewrap rewrapObject(Node node, Replica replica, Runnable slotWritten) throws IOException {
+        Path tmp = stage("rewrap-").file();
+        try {
+            try (InputStream in = node.open(replica, 0, replica.size());
+                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE,
+                         StandardOpenOption.TRUNCATE_EXISTING)) {
+                in.transferTo(Channels.newOutputStream(out));
+            }
+            BlobEncryption.Rewrap outcome = encryption.rewrap(tmp, replica.sha256(), () -> { });
+            if (outcome == BlobEncryption.Rewrap.REWRAPPED) {
+                node.write(replica.sha256(), Files.size(tmp), tmp, settings.fsync());
+                slotWritten.run();
+            }
+            return outcome;
+        } finally {
+            deleteQuietly(tmp);
+        }
     }
 
     /** Rewrites the key check values (the data directory's and each directory node's) with the primary key. */

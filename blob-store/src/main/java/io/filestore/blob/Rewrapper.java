@@ -40,16 +40,15 @@ public final class Rewrapper {
     private static final Logger log = LoggerFactory.getLogger(Rewrapper.class);
 
     /**
-     * A run: {@code phase} is {@code nodes} (the blob store) or {@code copies} (the other directories), {@code cursor}
-     * the last blob id done in that phase. {@code objectStore} counts replicas in S3 buckets, which keep their
-     * wrapping (the old key is still needed for them).
+     * A run: {@code phase} is {@code nodes} (the blob store) or {@code copies-<n>} (the nth other directory),
+     * {@code cursor} the last blob id done in that phase.
      */
     public record RewrapRun(Instant startedAt, Instant finishedAt, int primaryKeyId, String phase, String cursor,
-                            long blobs, long rewrapped, long current, long plaintext, long objectStore, long failed,
+                            long blobs, long rewrapped, long current, long plaintext, long failed,
                             List<String> failedIds) {
 
         static RewrapRun start(Instant at, int primaryKeyId) {
-            return new RewrapRun(at, null, primaryKeyId, "nodes", "", 0, 0, 0, 0, 0, 0, List.of());
+            return new RewrapRun(at, null, primaryKeyId, "nodes", "", 0, 0, 0, 0, 0, List.of());
         }
 
         RewrapRun next(String id, BlobStore.RewrapResult result) {
@@ -60,14 +59,13 @@ public final class Rewrapper {
                 ids = List.copyOf(ids);
             }
             return new RewrapRun(startedAt, null, primaryKeyId, phase, id, blobs + 1, rewrapped + result.rewrapped(),
-                    current + result.current(), plaintext + result.plaintext(), objectStore + result.objectStore(),
-                    failed + result.failed(), ids);
+                    current + result.current(), plaintext + result.plaintext(), failed + result.failed(), ids);
         }
 
         /** The phase of the {@code index}th directory of copies, from its start. */
         RewrapRun copies(int index) {
             return new RewrapRun(startedAt, null, primaryKeyId, "copies-" + index, "", blobs, rewrapped, current,
-                    plaintext, objectStore, failed, failedIds);
+                    plaintext, failed, failedIds);
         }
 
         int copyDirectory() {
@@ -76,12 +74,12 @@ public final class Rewrapper {
 
         RewrapRun finish(Instant at) {
             return new RewrapRun(startedAt, at, primaryKeyId, "done", "", blobs, rewrapped, current, plaintext,
-                    objectStore, failed, failedIds);
+                    failed, failedIds);
         }
 
         /** Every replica and copy this run saw opens with the primary key alone. */
         public boolean complete() {
-            return finishedAt != null && failed == 0 && objectStore == 0;
+            return finishedAt != null && failed == 0;
         }
     }
 
@@ -193,9 +191,8 @@ public final class Rewrapper {
             Files.deleteIfExists(stateFile);
             current = null;
             log.info("Re-wrap to master key {} finished: {} blobs, {} data keys re-wrapped, {} already current, {} "
-                            + "plaintext, {} in object stores (unchanged), {} failed", primary, finished.blobs(),
-                    finished.rewrapped(), finished.current(), finished.plaintext(), finished.objectStore(),
-                    finished.failed());
+                            + "plaintext, {} failed", primary, finished.blobs(), finished.rewrapped(),
+                    finished.current(), finished.plaintext(), finished.failed());
             return finished;
         } catch (IOException e) {
             log.error("The re-wrap could not save its state or key checks: {}", e.toString());
@@ -238,15 +235,15 @@ public final class Rewrapper {
         Path file = directory.resolve(id.substring(0, 2)).resolve(id.substring(2, 4)).resolve(id);
         try {
             return switch (store.encryption().rewrap(file, id, slotWritten)) {
-                case PLAINTEXT -> new BlobStore.RewrapResult(0, 0, 1, 0, 0);
-                case CURRENT -> new BlobStore.RewrapResult(0, 1, 0, 0, 0);
-                case REWRAPPED -> new BlobStore.RewrapResult(1, 0, 0, 0, 0);
+                case PLAINTEXT -> new BlobStore.RewrapResult(0, 0, 1, 0);
+                case CURRENT -> new BlobStore.RewrapResult(0, 1, 0, 0);
+                case REWRAPPED -> new BlobStore.RewrapResult(1, 0, 0, 0);
             };
         } catch (NoSuchFileException e) {
-            return new BlobStore.RewrapResult(0, 0, 0, 0, 0); // deleted meanwhile
+            return new BlobStore.RewrapResult(0, 0, 0, 0); // deleted meanwhile
         } catch (IOException e) {
             log.warn("Cannot re-wrap the data key of the copy {}: {}", file, e.getMessage());
-            return new BlobStore.RewrapResult(0, 0, 0, 0, 1);
+            return new BlobStore.RewrapResult(0, 0, 0, 1);
         }
     }
 
@@ -339,8 +336,7 @@ public final class Rewrapper {
                     Integer.parseInt(p.getProperty("primaryKeyId")), p.getProperty("phase", "nodes"),
                     p.getProperty("cursor", ""), Long.parseLong(p.getProperty("blobs", "0")),
                     Long.parseLong(p.getProperty("rewrapped", "0")), Long.parseLong(p.getProperty("current", "0")),
-                    Long.parseLong(p.getProperty("plaintext", "0")), Long.parseLong(p.getProperty("objectStore", "0")),
-                    Long.parseLong(p.getProperty("failed", "0")),
+                    Long.parseLong(p.getProperty("plaintext", "0")), Long.parseLong(p.getProperty("failed", "0")),
                     failedIds.isEmpty() ? List.of() : List.of(failedIds.split(",")));
         } catch (NoSuchFileException e) {
             return null;
@@ -361,7 +357,6 @@ public final class Rewrapper {
         p.setProperty("rewrapped", Long.toString(run.rewrapped()));
         p.setProperty("current", Long.toString(run.current()));
         p.setProperty("plaintext", Long.toString(run.plaintext()));
-        p.setProperty("objectStore", Long.toString(run.objectStore()));
         p.setProperty("failed", Long.toString(run.failed()));
         p.setProperty("failedIds", String.join(",", run.failedIds()));
         Files.createDirectories(file.getParent());

@@ -301,4 +301,40 @@ class S3NodeTest {
         assertThat(new S3NodeSettings(null, "eu-west-1", "ok-bucket", "", false, "AKIA", "very-secret", "a")
                 .toString()).doesNotContain("very-secret");
     }
+
+    @Test
+    void aKeyRotationRewritesAnObjectWholeWithItsDataKeyWrappedByTheNewKey(@TempDir Path dir) throws Exception {
+        String prefix = prefix();
+        byte[] small = randomBytes(300_000, 31);
+        byte[] big = randomBytes((int) (1.5 * S3NodeSettings.MIN_PART_SIZE), 32); // an upload of two parts
+        BlobEncryption encryption = BlobEncryption.load(true, null, null, dir.resolve("data"));
+        BlobStoreSettings settings = new BlobStoreSettings(List.of(dir.resolve("node-1")), 2, 0, false, 1000,
+                Duration.ZERO, 100, List.of(), List.of(server.node(BUCKET, prefix, "s3-zone")), dir.resolve("staging"));
+        int old;
+        try (BlobStore store = new BlobStore(settings, encryption)) {
+            for (byte[] content : List.of(small, big)) {
+                store.put(new ByteArrayInputStream(content), Long.MAX_VALUE, null);
+            }
+            byte[] before = Files.readAllBytes(object(prefix, sha256(big)));
+            old = encryption.primaryKeyId();
+            encryption.rotate();
+
+            Rewrapper.RewrapRun run = new Rewrapper(store, dir.resolve("state"), List.of(), 10, () -> { }).run();
+
+            assertThat(run.complete()).isTrue();
+            assertThat(run.rewrapped()).isEqualTo(4); // two files, two objects
+            byte[] after = Files.readAllBytes(object(prefix, sha256(big)));
+            assertThat(after).hasSameSizeAs(before).isNotEqualTo(before);
+            assertThat(Arrays.copyOfRange(after, BlobEncryption.HEADER_SIZE, after.length))
+                    .isEqualTo(Arrays.copyOfRange(before, BlobEncryption.HEADER_SIZE, before.length));
+            encryption.retire(old);
+        }
+        // with the old key gone, the objects alone still open
+        try (BlobStore store = new BlobStore(settings, BlobEncryption.load(true, null, null, dir.resolve("data")))) {
+            for (byte[] content : List.of(small, big)) {
+                Files.delete(TestData.replicaPath(dir.resolve("node-1"), sha256(content)));
+                assertThat(readAll(store.open(sha256(content), ReadCheck.WHILE_STREAMING))).isEqualTo(content);
+            }
+        }
+    }
 }

@@ -128,9 +128,8 @@ public class KeyRotationService {
                     + "POST /api/admin/encryption/rewrap first");
         }
         if (!last.complete()) {
-            throw new Conflict("the last re-wrap left " + last.failed() + " replicas that open with no key and "
-                    + last.objectStore() + " replicas in object stores (kept under their old wrapping): key " + keyId
-                    + " may still be needed");
+            throw new Conflict("the last re-wrap left " + last.failed() + " replicas whose data key it could not "
+                    + "re-wrap (see failedIds): key " + keyId + " may still be needed");
         }
         long older = uploads.unfinishedCreatedBefore(last.startedAt());
         if (older > 0) {
