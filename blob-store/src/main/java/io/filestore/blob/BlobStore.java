@@ -31,6 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
@@ -178,7 +179,7 @@ public final class BlobStore implements AutoCloseable {
     }
 
     /** What a re-wrap did to a blob's replicas. */
-    public record RewrapResult(int rewrapped, int current, int plaintext, int failed) {
+    public record RewrapResult(int rewrapped, int current, int plaintext, int encrypted, int failed) {
     }
 
     /**
@@ -193,6 +194,7 @@ public final class BlobStore implements AutoCloseable {
         int rewrapped = 0;
         int current = 0;
         int plaintext = 0;
+        int encrypted = 0;
         int failed = 0;
         for (Node node : nodes) {
             Optional<Replica> found;
@@ -210,6 +212,11 @@ public final class BlobStore implements AutoCloseable {
                 BlobEncryption.Rewrap outcome = replica.regular() && replica.path() != null
                         ? encryption.rewrap(replica.path(), id, slotWritten)
                         : rewrapObject(node, replica, slotWritten);
+                if (outcome == BlobEncryption.Rewrap.PLAINTEXT && encryption.encryptsNewBlobs()
+                        && encryptInPlace(node, replica)) {
+                    encrypted++;
+                    continue;
+                }
                 switch (outcome) {
                     case PLAINTEXT -> plaintext++;
                     case CURRENT -> current++;
@@ -223,7 +230,103 @@ public final class BlobStore implements AutoCloseable {
                 heal(id);
             }
         }
-        return new RewrapResult(rewrapped, current, plaintext, failed);
+        return new RewrapResult(rewrapped, current, plaintext, encrypted, failed);
+    }
+
+    // --- encrypting plaintext replicas in place ---------------------------------------------------------------------
+
+    /**
+     * How long after a read resolved a blob's replicas (found them and their format) its plaintext replicas are not
+     * replaced by encrypted ones: a reader opens the file (or sends the GET) right after it resolved it, well within
+     * this, and a file it opened is not disturbed by a rename.
+     */
+    static final long REPLACE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final long NEVER = Long.MIN_VALUE;
+    /** When a read last resolved a blob, per hash bucket of its id (a collision only delays a replacement). */
+    private final AtomicLongArray resolvedAt = newResolvedAt(4096);
+    /** Blobs whose plaintext replica is being replaced: reads wait for it. */
+    private final Set<String> replacing = ConcurrentHashMap.newKeySet();
+
+    private static AtomicLongArray newResolvedAt(int buckets) {
+        AtomicLongArray array = new AtomicLongArray(buckets);
+        for (int i = 0; i < buckets; i++) {
+            array.set(i, NEVER);
+        }
+        return array;
+    }
+
+    private int bucket(String id) {
+        return Math.floorMod(id.hashCode(), resolvedAt.length());
+    }
+
+    /**
+     * Called before a read resolves a blob's replicas: notes the time (a replacement that starts later sees it and
+     * waits its turn), then waits while a replacement that started earlier is under way (the read then finds the new
+     * replica). Together they never let a reader take a plaintext file's name and get the encrypted file.
+     */
+    private void resolving(String id) {
+        resolvedAt.set(bucket(id), System.nanoTime());
+        if (replacing.contains(id)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (replacing.contains(id) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Replaces a plaintext replica with an encrypted one: the content is encrypted (and hashed) into a temp file on
+     * the same node (or staging, for an object), then, unless a read resolved the blob within the grace period, moved
+     * over the replica in one atomic rename (an object: uploaded over itself). Killed at any point, the replica is
+     * either the old plaintext file or the new encrypted one.
+     *
+     * @return whether it was replaced (false: a read resolved it recently; the next run tries again)
+     */
+    private boolean encryptInPlace(Node node, Replica replica) throws IOException {
+        String id = replica.sha256();
+        Path tmp = node instanceof DirectoryNode directory ? directory.newTempFile("encrypt-") : stage("encrypt-").file();
+        try {
+            Sha256.Digested content;
+            try (InputStream in = node.open(replica, 0, replica.size())) {
+                content = encryption.receive(in, tmp, replica.size(), settings.fsync());
+            } catch (Sha256.TooLargeException e) {
+                throw new IOException("the replica of " + id + " on " + node + " grew while it was encrypted", e);
+            }
+            if (!content.sha256().equals(id) || content.size() != replica.size()) {
+                throw new IOException("the plaintext replica of " + id + " on " + node + " hashes to "
+                        + content.sha256() + ": not encrypted (left to the scrub)");
+            }
+            ReadWriteLock stripe = stripe(id);
+            stripe.writeLock().lock(); // no put reuses the replica while it is replaced
+            replacing.add(id);
+            try {
+                long resolved = resolvedAt.get(bucket(id));
+                if (resolved != NEVER && System.nanoTime() - resolved < REPLACE_GRACE_NANOS) {
+                    return false;
+                }
+                Optional<Replica> now = node.replica(id);
+                if (now.isEmpty() || !now.get().sameAs(replica)) {
+                    return false; // changed meanwhile (healed, quarantined, deleted)
+                }
+                if (node instanceof DirectoryNode directory) {
+                    directory.replace(tmp, id, settings.fsync());
+                } else {
+                    node.write(id, Files.size(tmp), tmp, settings.fsync());
+                }
+                verifiedCache.forget(replica.key());
+                return true;
+            } finally {
+                replacing.remove(id);
+                stripe.writeLock().unlock();
+            }
+        } finally {
+            deleteQuietly(tmp);
+        }
     }
 
     /** Re-wraps an object's data key through a staging copy, then uploads the copy over the object. */
@@ -289,6 +392,7 @@ public final class BlobStore implements AutoCloseable {
     public long exportStored(String sha256, Path target) throws IOException {
         String id = BlobIds.require(sha256);
         Objects.requireNonNull(target, "target");
+        resolving(id);
         boolean found = false;
         boolean nodeDown = false;
         for (Node node : Node.rendezvousOrder(nodes, id)) {
@@ -391,6 +495,7 @@ public final class BlobStore implements AutoCloseable {
     public ReadableBlob open(String sha256, ReadCheck check) {
         String id = BlobIds.require(sha256);
         Objects.requireNonNull(check, "check");
+        resolving(id);
         int corrupt = 0;
         int readErrors = 0;
         boolean nodeDown = false;
@@ -1201,6 +1306,7 @@ public final class BlobStore implements AutoCloseable {
 
     /** Verifies every replica of a blob and adds replicas until it is on R nodes. */
     Check check(String id) {
+        resolving(id);
         Check check = checkReplicas(id);
         RepairResult result = check.result();
         int counted = result.replicas() == 0 ? 0 : Math.max(1, check.effectiveReplicas());

@@ -185,6 +185,18 @@ final class DirectoryNode extends Node {
      * Atomically moves a complete, verified file to its final path. Where the platform refuses to replace an existing
      * file, the existing one (written by a concurrent writer of the same content) is kept.
      */
+    /**
+     * Replaces a blob's replica with {@code staged} (on this node) in one atomic rename: a reader that opened the old
+     * file keeps reading it; one that opens the name afterwards gets the new file.
+     */
+    void replace(Path staged, String sha256, boolean fsync) throws IOException {
+        Path target = blobPath(sha256);
+        Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (fsync) {
+            fsyncDirectory(target.getParent());
+        }
+    }
+
     private static void publish(Path staged, Path target, boolean fsync) throws IOException {
         Path leaf = target.getParent();
         if (!Files.isDirectory(leaf)) {

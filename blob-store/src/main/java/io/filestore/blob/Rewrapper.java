@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The key rotation job: walks every blob of every node in ascending id order and makes each encrypted replica's data
- * key wrapped by the primary master key alone ({@link BlobStore#rewrap}); then the same for the copies in other
+ * key wrapped by the primary master key alone, and, when the store encrypts new blobs, replaces each plaintext replica
+ * by an encrypted one ({@link BlobStore#rewrap}); then re-wraps the data keys of the copies in other
  * content-addressed directories (the backups' blobs, {@code <dir>/ab/cd/<sha256>}); then rewrites the key check
  * values with the primary key. Blobs are not rewritten, only their 512-byte headers. The position is saved after
  * every batch ({@code rewrap-state.properties}), so a run interrupted by a stop or a crash resumes after the last
@@ -44,11 +45,11 @@ public final class Rewrapper {
      * {@code cursor} the last blob id done in that phase.
      */
     public record RewrapRun(Instant startedAt, Instant finishedAt, int primaryKeyId, String phase, String cursor,
-                            long blobs, long rewrapped, long current, long plaintext, long failed,
+                            long blobs, long rewrapped, long current, long plaintext, long encrypted, long failed,
                             List<String> failedIds) {
 
         static RewrapRun start(Instant at, int primaryKeyId) {
-            return new RewrapRun(at, null, primaryKeyId, "nodes", "", 0, 0, 0, 0, 0, List.of());
+            return new RewrapRun(at, null, primaryKeyId, "nodes", "", 0, 0, 0, 0, 0, 0, List.of());
         }
 
         RewrapRun next(String id, BlobStore.RewrapResult result) {
@@ -59,13 +60,14 @@ public final class Rewrapper {
                 ids = List.copyOf(ids);
             }
             return new RewrapRun(startedAt, null, primaryKeyId, phase, id, blobs + 1, rewrapped + result.rewrapped(),
-                    current + result.current(), plaintext + result.plaintext(), failed + result.failed(), ids);
+                    current + result.current(), plaintext + result.plaintext(), encrypted + result.encrypted(),
+                    failed + result.failed(), ids);
         }
 
         /** The phase of the {@code index}th directory of copies, from its start. */
         RewrapRun copies(int index) {
             return new RewrapRun(startedAt, null, primaryKeyId, "copies-" + index, "", blobs, rewrapped, current,
-                    plaintext, failed, failedIds);
+                    plaintext, encrypted, failed, failedIds);
         }
 
         int copyDirectory() {
@@ -74,7 +76,7 @@ public final class Rewrapper {
 
         RewrapRun finish(Instant at) {
             return new RewrapRun(startedAt, at, primaryKeyId, "done", "", blobs, rewrapped, current, plaintext,
-                    failed, failedIds);
+                    encrypted, failed, failedIds);
         }
 
         /** Every replica and copy this run saw opens with the primary key alone. */
@@ -191,8 +193,9 @@ public final class Rewrapper {
             Files.deleteIfExists(stateFile);
             current = null;
             log.info("Re-wrap to master key {} finished: {} blobs, {} data keys re-wrapped, {} already current, {} "
-                            + "plaintext, {} failed", primary, finished.blobs(), finished.rewrapped(),
-                    finished.current(), finished.plaintext(), finished.failed());
+                            + "plaintext, {} plaintext replicas encrypted, {} failed", primary, finished.blobs(),
+                    finished.rewrapped(), finished.current(), finished.plaintext(), finished.encrypted(),
+                    finished.failed());
             return finished;
         } catch (IOException e) {
             log.error("The re-wrap could not save its state or key checks: {}", e.toString());
@@ -235,15 +238,16 @@ public final class Rewrapper {
         Path file = directory.resolve(id.substring(0, 2)).resolve(id.substring(2, 4)).resolve(id);
         try {
             return switch (store.encryption().rewrap(file, id, slotWritten)) {
-                case PLAINTEXT -> new BlobStore.RewrapResult(0, 0, 1, 0);
-                case CURRENT -> new BlobStore.RewrapResult(0, 1, 0, 0);
-                case REWRAPPED -> new BlobStore.RewrapResult(1, 0, 0, 0);
+                // a backup's copy made while encryption was off stays plaintext (restores check it by its hash)
+                case PLAINTEXT -> new BlobStore.RewrapResult(0, 0, 0, 0, 0);
+                case CURRENT -> new BlobStore.RewrapResult(0, 1, 0, 0, 0);
+                case REWRAPPED -> new BlobStore.RewrapResult(1, 0, 0, 0, 0);
             };
         } catch (NoSuchFileException e) {
-            return new BlobStore.RewrapResult(0, 0, 0, 0); // deleted meanwhile
+            return new BlobStore.RewrapResult(0, 0, 0, 0, 0); // deleted meanwhile
         } catch (IOException e) {
             log.warn("Cannot re-wrap the data key of the copy {}: {}", file, e.getMessage());
-            return new BlobStore.RewrapResult(0, 0, 0, 1);
+            return new BlobStore.RewrapResult(0, 0, 0, 0, 1);
         }
     }
 
@@ -336,7 +340,8 @@ public final class Rewrapper {
                     Integer.parseInt(p.getProperty("primaryKeyId")), p.getProperty("phase", "nodes"),
                     p.getProperty("cursor", ""), Long.parseLong(p.getProperty("blobs", "0")),
                     Long.parseLong(p.getProperty("rewrapped", "0")), Long.parseLong(p.getProperty("current", "0")),
-                    Long.parseLong(p.getProperty("plaintext", "0")), Long.parseLong(p.getProperty("failed", "0")),
+                    Long.parseLong(p.getProperty("plaintext", "0")), Long.parseLong(p.getProperty("encrypted", "0")),
+                    Long.parseLong(p.getProperty("failed", "0")),
                     failedIds.isEmpty() ? List.of() : List.of(failedIds.split(",")));
         } catch (NoSuchFileException e) {
             return null;
@@ -357,6 +362,7 @@ public final class Rewrapper {
         p.setProperty("rewrapped", Long.toString(run.rewrapped()));
         p.setProperty("current", Long.toString(run.current()));
         p.setProperty("plaintext", Long.toString(run.plaintext()));
+        p.setProperty("encrypted", Long.toString(run.encrypted()));
         p.setProperty("failed", Long.toString(run.failed()));
         p.setProperty("failedIds", String.join(",", run.failedIds()));
         Files.createDirectories(file.getParent());

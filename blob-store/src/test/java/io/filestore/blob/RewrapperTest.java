@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +149,10 @@ class RewrapperTest {
 
         Rewrapper.RewrapRun run = new Rewrapper(store, root.resolve("state"), List.of(), 1, () -> { }).run();
         assertThat(run.complete()).isTrue();
-        assertThat(run.plaintext()).isEqualTo(2); // the plaintext blob's two replicas stay as they are
+        assertThat(run.plaintext()).isZero(); // the plaintext blob's two replicas were encrypted (by one run or other)
+        for (Path node : nodes) {
+            assertThat(BlobEncryption.isEncrypted(replicaPath(node, plainId))).isTrue();
+        }
         for (String id : ids) {
             for (Path node : nodes) {
                 assertThat(usedSlots(replicaPath(node, id))).isEqualTo(1);
@@ -178,5 +182,51 @@ class RewrapperTest {
         assertThat(run.failedIds()).containsExactly(id);
         assertThat(run.rewrapped()).isEqualTo(1);
         assertThat(run.complete()).isFalse();
+    }
+
+    @Test
+    void plaintextReplicasAreEncryptedInPlaceExceptWhileAReadMayBeAboutToOpenThem() throws Exception {
+        List<Path> nodes = nodeDirs(root, 2);
+        BlobStore plainWriter = new BlobStore(new BlobStoreSettings(nodes, 2, 0, false, 1000), BlobEncryption.none());
+        byte[] cold = randomBytes(200_000, 41);
+        byte[] hot = randomBytes(150_000, 42);
+        String coldId = plainWriter.put(new ByteArrayInputStream(cold), Long.MAX_VALUE, null).sha256();
+        String hotId = plainWriter.put(new ByteArrayInputStream(hot), Long.MAX_VALUE, null).sha256();
+        plainWriter.close();
+        byte[] marker = Arrays.copyOfRange(cold, 1000, 1064);
+
+        // encryption is enabled on the existing store; a download has just resolved the hot blob's plaintext file
+        BlobStore store = store(nodes);
+        ReadableBlob reading = store.open(hotId);
+        assertThat(reading.path()).isNotNull();
+
+        Rewrapper.RewrapRun run = new Rewrapper(store, root.resolve("state"), List.of(), 10, () -> { }).run();
+
+        assertThat(run.encrypted()).isEqualTo(2);
+        assertThat(run.plaintext()).isEqualTo(2); // the hot blob's, left for a later run
+        for (Path node : nodes) {
+            assertThat(BlobEncryption.isEncrypted(replicaPath(node, coldId))).isTrue();
+            assertThat(indexOf(Files.readAllBytes(replicaPath(node, coldId)), marker)).isNegative();
+            assertThat(BlobEncryption.isEncrypted(replicaPath(node, hotId))).isFalse();
+        }
+        // the reader that resolved the plaintext file still gets the plaintext from it
+        try (InputStream in = Files.newInputStream(reading.path())) {
+            assertThat(in.readAllBytes()).isEqualTo(hot);
+        }
+        assertThat(read(store, coldId)).isEqualTo(cold);
+        assertThat(read(store, hotId)).isEqualTo(hot);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 }

@@ -12,7 +12,13 @@ import io.filestore.blob.Rewrapper.RewrapRun;
 import io.filestore.query.TestPause;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -27,6 +33,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class KeyRotationService {
 
+    private static final Logger log = LoggerFactory.getLogger(KeyRotationService.class);
+
     /** Why a request cannot be done now: answered 409. */
     public static final class Conflict extends RuntimeException {
         Conflict(String message) {
@@ -34,8 +42,13 @@ public class KeyRotationService {
         }
     }
 
+    /** A run soon after another one that left plaintext replicas (recently read ones) would find them read again. */
+    static final Duration PLAINTEXT_RETRY = Duration.ofMinutes(10);
+
     private final BlobStore blobs;
     private final Rewrapper rewrapper;
+    /** Exists while plaintext replicas may be left to encrypt: encryption was off (or unknown) at the last start. */
+    private final Path plaintextPending;
     private final TusService uploads;
     private final SingletonJobRunner runner;
 
@@ -47,6 +60,39 @@ public class KeyRotationService {
         this.rewrapper = new Rewrapper(blobs, filestore.dataDir().resolve("encryption"),
                 List.of(backups.resolveDirectory(filestore.dataDir()).resolve("blobs")), 100,
                 () -> TestPause.at("rewrap.slot-written"));
+        this.plaintextPending = filestore.dataDir().resolve("encryption").resolve("encrypt-plaintext-pending");
+        notePlaintext(filestore.dataDir().resolve("encryption").resolve("mode"));
+    }
+
+    /**
+     * Records whether this start encrypts new blobs; when it does and the last start did not (or is unknown: the
+     * first start, or one before this was recorded), plaintext replicas may exist: the job is made pending.
+     */
+    private void notePlaintext(Path modeFile) {
+        if (!encryption().encryptsNewBlobs()) {
+            writeQuietly(modeFile, "off");
+            return;
+        }
+        try {
+            String previous = Files.exists(modeFile) ? Files.readString(modeFile).trim() : "";
+            if (!previous.equals("on")) {
+                Files.createDirectories(plaintextPending.getParent());
+                Files.writeString(plaintextPending, "encryption was " + (previous.isEmpty() ? "unknown" : previous)
+                        + " before " + Instant.now() + "\n");
+            }
+        } catch (IOException e) {
+            log.warn("Cannot note that plaintext replicas may need encrypting: {}", e.toString());
+        }
+        writeQuietly(modeFile, "on");
+    }
+
+    private static void writeQuietly(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content + "\n");
+        } catch (IOException e) {
+            log.warn("Cannot write {}: {}", file, e.toString());
+        }
     }
 
     public BlobEncryption encryption() {
@@ -65,7 +111,9 @@ public class KeyRotationService {
         RewrapRun last = rewrapper.lastRun();
         boolean behind = encryption().masterKeys().size() > 1
                 && (last == null || last.primaryKeyId() != encryption().primaryKeyId());
-        if (rewrapper.interrupted() || behind) {
+        boolean plaintext = encryption().encryptsNewBlobs() && Files.exists(plaintextPending)
+                && (last == null || last.finishedAt().plus(PLAINTEXT_RETRY).isBefore(Instant.now()));
+        if (rewrapper.interrupted() || behind || plaintext) {
             start();
         }
     }
@@ -74,12 +122,9 @@ public class KeyRotationService {
      * Adds a new primary master key to the keyset file and starts re-wrapping every data key with it.
      *
      * @return the new key's id
-     * @throws Conflict no master key, the keyset is in an environment variable, or a re-wrap is running
+     * @throws Conflict no master key, or the keyset is in an environment variable
      */
     public synchronized int rotate() throws IOException {
-        if (runner.running()) {
-            throw new Conflict("a re-wrap is running: rotate again when it has finished");
-        }
         if (encryption().masterKeys().isEmpty()) {
             throw new Conflict("encryption at rest has no master key (it was never enabled): nothing to rotate");
         }
@@ -89,7 +134,7 @@ public class KeyRotationService {
                     + "POST /api/admin/encryption/rewrap");
         }
         int id = encryption().rotate();
-        start();
+        start(); // a run in progress ends under the old primary key: the next tick starts one under the new key
         return id;
     }
 
@@ -140,7 +185,12 @@ public class KeyRotationService {
     }
 
     private void start() {
-        runner.start(rewrapper::run);
+        runner.start(() -> {
+            RewrapRun run = rewrapper.run();
+            if (run != null && run.plaintext() == 0 && encryption().encryptsNewBlobs()) {
+                Files.deleteIfExists(plaintextPending); // every replica is encrypted now
+            }
+        });
     }
 
     public boolean running() {

@@ -160,4 +160,33 @@ class KeyRotationIT {
         assertThat(download(later, later.upload("fresh.txt", fresh))).isEqualTo(fresh);
         assertThat(keyIds(status(new Api(app, RunningApp.ADMIN)))).containsExactly(primary);
     }
+
+    @Test
+    void enablingEncryptionOnAPlaintextStoreEncryptsItsBlobsInTheBackground() throws Exception {
+        RunningApp plain = RunningApp.launch("plain-to-encrypted", "256m", Map.of(
+                "FILESTORE_ENCRYPTION_ENABLED", "false",
+                "FILESTORE_ENCRYPTION_RESUME_INITIAL_DELAY", "1s"));
+        try {
+            String marker = "PLAINTEXT-BEFORE-ENCRYPTION-" + System.nanoTime();
+            byte[] content = (marker + " ").repeat(30_000).getBytes(StandardCharsets.US_ASCII);
+            String id = new Api(plain, "plain-bob").upload("old.txt", content);
+            assertThat(EncryptionIT.filesContaining(plain.dataDir.resolve("blobs"),
+                    marker.getBytes(StandardCharsets.US_ASCII))).isNotEmpty();
+            plain.stop();
+
+            plain = plain.restart("encrypting", Map.of("FILESTORE_ENCRYPTION_ENABLED", "true"));
+            Api admin = new Api(plain, RunningApp.ADMIN);
+            await(() -> {
+                JsonNode last = status(admin).get("lastRewrap");
+                return !absent(last) && last.get("encrypted").asLong() >= 2;
+            }, "the background job to encrypt the plaintext replicas");
+            assertThat(status(admin).get("lastRewrap").get("plaintext").asLong()).isZero();
+            assertThat(EncryptionIT.filesContaining(plain.dataDir.resolve("blobs"),
+                    marker.getBytes(StandardCharsets.US_ASCII))).isEmpty();
+            assertThat(download(new Api(plain, "plain-bob"), id)).isEqualTo(content);
+            assertThat(plain.dataDir.resolve("encryption/encrypt-plaintext-pending")).doesNotExist();
+        } finally {
+            plain.stop();
+        }
+    }
 }
