@@ -25,10 +25,11 @@ import org.springframework.stereotype.Component;
 /**
  * Master key rotation: {@link #rotate()} makes a new master key primary and starts the re-wrap of every data key
  * ({@link Rewrapper}: the blob store's replicas, then the backups' blob copies); {@link #rewrap()} starts it alone
- * (for a keyset changed outside the service). The job runs on its own thread and on one instance at a time (a
- * PostgreSQL advisory lock, {@link SingletonJobs}); its position is kept in {@code <data-dir>/encryption/}, and an
- * interrupted run (a stop, a crash) is resumed a minute after the next start. A key can be retired once a complete
- * run under the current primary key has finished and no upload in progress is older than that run.
+ * (for a keyset changed outside the service). The same job encrypts plaintext replicas when encryption was turned
+ * on for an existing store. It runs on its own thread and on one instance at a time (a PostgreSQL advisory lock,
+ * {@link SingletonJobs}); its position is kept in {@code <data-dir>/encryption/}, and an interrupted run (a stop, a
+ * crash) is resumed a minute after the next start. A key can be retired once a complete run under the current
+ * primary key has finished and no upload in progress is older than that run.
  */
 @Component
 public class KeyRotationService {
