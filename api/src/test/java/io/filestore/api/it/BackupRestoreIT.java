@@ -688,35 +688,12 @@ class BackupRestoreIT {
         void apply(Path events) throws IOException;
     }
 
-    private interface Check<T> {
-        T get() throws Exception;
+    private static <T> T awaitUntil(Await.Check<T> check, String what) {
+        return Await.until(check, WAIT, what);
     }
 
-    private static <T> T awaitUntil(Check<T> check, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            try {
-                T value = check.get();
-                if (value != null) {
-                    return value;
-                }
-            } catch (Exception e) {
-                throw new AssertionError("waiting for " + what + " failed", e);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
-    private static void awaitTrue(Check<Boolean> check, String what) {
-        awaitUntil(() -> check.get() ? Boolean.TRUE : null, what);
+    private static void awaitTrue(Await.Check<Boolean> check, String what) {
+        Await.isTrue(check, WAIT, what);
     }
 
     private static String suffix() {

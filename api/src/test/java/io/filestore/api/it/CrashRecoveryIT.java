@@ -469,30 +469,12 @@ class CrashRecoveryIT {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private interface Check<T> {
-        T get() throws Exception;
+    private static <T> T awaitUntil(Await.Check<T> check, String what) {
+        return Await.until(check, WAIT, what);
     }
 
-    private static <T> T awaitUntil(Check<T> check, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            try {
-                T value = check.get();
-                if (value != null) {
-                    return value;
-                }
-            } catch (Exception e) {
-                throw new AssertionError("waiting for " + what + " failed", e);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            sleep(100);
-        }
-    }
-
-    private static void awaitTrue(Check<Boolean> check, String what) {
-        awaitUntil(() -> check.get() ? Boolean.TRUE : null, what);
+    private static void awaitTrue(Await.Check<Boolean> check, String what) {
+        Await.isTrue(check, WAIT, what);
     }
 
     private static void sleep(long millis) {

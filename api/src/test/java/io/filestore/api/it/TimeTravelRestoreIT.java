@@ -174,22 +174,7 @@ class TimeTravelRestoreIT {
         }, "the projections to catch up");
     }
 
-    private static <T> T awaitUntil(Supplier<T> check, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            T value = check.get();
-            if (value != null) {
-                return value;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+    private static <T> T awaitUntil(Await.Check<T> check, String what) {
+        return Await.until(check, WAIT, what);
     }
 }
