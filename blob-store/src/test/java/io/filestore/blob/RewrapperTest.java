@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,9 +30,25 @@ class RewrapperTest {
     @TempDir
     Path root;
 
+    private final List<BlobStore> opened = new ArrayList<>();
+
     private BlobStore store(List<Path> nodes) {
-        return new BlobStore(new BlobStoreSettings(nodes, 2, 0, false, 1000, Duration.ZERO, 10),
-                BlobEncryption.load(true, null, null, root.resolve("data")));
+        return opened(new BlobStore(new BlobStoreSettings(nodes, 2, 0, false, 1000, Duration.ZERO, 10),
+                BlobEncryption.load(true, null, null, root.resolve("data"))));
+    }
+
+    private BlobStore opened(BlobStore store) {
+        opened.add(store);
+        return store;
+    }
+
+    /** Heals a test queued (a damaged replica found) finish before the temp directory is removed. */
+    @AfterEach
+    void closeStores() throws InterruptedException {
+        for (BlobStore store : opened) {
+            store.awaitHealed(Duration.ofSeconds(10));
+            store.close();
+        }
     }
 
     private static byte[] read(BlobStore store, String id) throws IOException {
@@ -100,8 +117,8 @@ class RewrapperTest {
         for (Map.Entry<String, byte[]> blob : contents.entrySet()) {
             assertThat(read(restarted, blob.getKey())).isEqualTo(blob.getValue());
         }
-        BlobStore fromBackup = new BlobStore(new BlobStoreSettings(List.of(root.resolve("r1")), 1, 0, false, 100),
-                BlobEncryption.load(true, null, null, root.resolve("data")));
+        BlobStore fromBackup = opened(new BlobStore(new BlobStoreSettings(List.of(root.resolve("r1")), 1, 0, false,
+                100), BlobEncryption.load(true, null, null, root.resolve("data"))));
         fromBackup.importStored(copy, copied);
         assertThat(read(fromBackup, copied)).isEqualTo(contents.get(copied));
         assertThatThrownBy(() -> restarted.encryption().retire(primary)).isInstanceOf(IllegalArgumentException.class);
@@ -119,7 +136,8 @@ class RewrapperTest {
             ids.add(store.put(new ByteArrayInputStream(content), Long.MAX_VALUE, null).sha256());
         }
         // a plaintext replica (written before encryption was enabled) and a replica whose header was damaged
-        BlobStore plainWriter = new BlobStore(new BlobStoreSettings(nodes, 2, 0, false, 1000), BlobEncryption.none());
+        BlobStore plainWriter = opened(new BlobStore(new BlobStoreSettings(nodes, 2, 0, false, 1000),
+                BlobEncryption.none()));
         byte[] plain = randomBytes(20_000, 77);
         String plainId = plainWriter.put(new ByteArrayInputStream(plain), Long.MAX_VALUE, null).sha256();
         int old = store.encryption().primaryKeyId();
@@ -187,7 +205,8 @@ class RewrapperTest {
     @Test
     void plaintextReplicasAreEncryptedInPlaceExceptWhileAReadMayBeAboutToOpenThem() throws Exception {
         List<Path> nodes = nodeDirs(root, 2);
-        BlobStore plainWriter = new BlobStore(new BlobStoreSettings(nodes, 2, 0, false, 1000), BlobEncryption.none());
+        BlobStore plainWriter = opened(new BlobStore(new BlobStoreSettings(nodes, 2, 0, false, 1000),
+                BlobEncryption.none()));
         byte[] cold = randomBytes(200_000, 41);
         byte[] hot = randomBytes(150_000, 42);
         String coldId = plainWriter.put(new ByteArrayInputStream(cold), Long.MAX_VALUE, null).sha256();

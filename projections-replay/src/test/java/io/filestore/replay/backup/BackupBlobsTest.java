@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,13 @@ class BackupBlobsTest {
         store = new BlobStore(new BlobStoreSettings(List.of(root.resolve("n1"), root.resolve("n2")), 2, 0, false,
                 100));
         backup = new BackupBlobs(root.resolve("backups"));
+    }
+
+    /** Heals queued by a test (a corrupt replica found) finish before the temp directory is removed. */
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        store.awaitHealed(Duration.ofSeconds(10));
+        store.close();
     }
 
     @Test
@@ -126,6 +134,10 @@ class BackupBlobsTest {
                 .extracting(e -> ((BlobStoreException) e).reason())
                 .isEqualTo(BlobStoreException.Reason.DIGEST_MISMATCH);
         assertThatThrownBy(() -> otherKey.open(put.sha256())).isInstanceOf(BlobStoreException.class);
+        for (BlobStore other : List.of(encrypted, restored, otherKey)) {
+            other.awaitHealed(Duration.ofSeconds(10));
+            other.close();
+        }
     }
 
     @Test
