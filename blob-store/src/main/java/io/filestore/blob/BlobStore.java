@@ -365,19 +365,6 @@ public final class BlobStore implements AutoCloseable {
     }
 
     /**
-     * A key for scratch data that must not be plaintext on disk (a resumable upload's bytes), when this store encrypts
-     * new data; null when it writes plaintext. See {@link BlobEncryption#newScratchKey}.
-     */
-    public ScratchKey newScratchKey(String context) {
-        return encryption.newScratchKey(context);
-    }
-
-    /** Opens a scratch key stored earlier; see {@link BlobEncryption#openScratchKey}. */
-    public ScratchKey openScratchKey(byte[] wrapped, String context) throws IOException {
-        return encryption.openScratchKey(wrapped, context);
-    }
-
-    /**
      * Copies a blob's stored form, as its replica holds it (for an encrypted replica: the header with the wrapped data
      * key, then the ciphertext; never the plaintext), into {@code target} (created or truncated) and checks the copy:
      * an encrypted copy is decrypted (every AEAD tag authenticated) and hashed, a plaintext one hashed. A replica whose

@@ -35,7 +35,7 @@ public class TusService {
 
     public TusService(FilestoreProperties filestore, TusProperties properties, BlobStore blobs, FileCreator creator) {
         this.store = new UploadStore(filestore.dataDir().resolve("uploads"), properties, Clock.systemUTC(),
-                UploadStore.Keys.of(blobs));
+                blobs.encryption());
         this.blobs = blobs;
         this.creator = creator;
         this.maxSize = filestore.maxUploadSize().toBytes();

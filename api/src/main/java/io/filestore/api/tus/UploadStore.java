@@ -1,6 +1,6 @@
 package io.filestore.api.tus;
 
-import io.filestore.blob.BlobStore;
+import io.filestore.blob.BlobEncryption;
 import io.filestore.blob.ScratchKey;
 import io.filestore.command.api.FileId;
 import io.filestore.command.api.UserId;
@@ -62,53 +62,20 @@ final class UploadStore {
     private final Path dir;
     private final TusProperties properties;
     private final Clock clock;
-    private final Keys keys;
+    /** Where part files get their keys: new ones only while the blob store encrypts new blobs. */
+    private final BlobEncryption encryption;
     private final JsonMapper json = JsonMapper.builder().build();
     private final Map<String, TusUpload> uploads = new ConcurrentHashMap<>();
 
-    /** Where part files get their keys: the blob store's encryption, or none (plaintext part files). */
-    interface Keys {
-        Keys PLAINTEXT = new Keys() {
-            @Override
-            public ScratchKey create(String context) {
-                return null;
-            }
-
-            @Override
-            public ScratchKey open(byte[] wrapped, String context) throws IOException {
-                throw new IOException("the content of " + context + " is encrypted and encryption is not available");
-            }
-        };
-
-        /** A new key, or null for plaintext. */
-        ScratchKey create(String context);
-
-        ScratchKey open(byte[] wrapped, String context) throws IOException;
-
-        static Keys of(BlobStore blobs) {
-            return new Keys() {
-                @Override
-                public ScratchKey create(String context) {
-                    return blobs.newScratchKey(context);
-                }
-
-                @Override
-                public ScratchKey open(byte[] wrapped, String context) throws IOException {
-                    return blobs.openScratchKey(wrapped, context);
-                }
-            };
-        }
-    }
-
     UploadStore(Path dir, TusProperties properties, Clock clock) {
-        this(dir, properties, clock, Keys.PLAINTEXT);
+        this(dir, properties, clock, BlobEncryption.none());
     }
 
-    UploadStore(Path dir, TusProperties properties, Clock clock, Keys keys) {
+    UploadStore(Path dir, TusProperties properties, Clock clock, BlobEncryption encryption) {
         this.dir = dir;
         this.properties = properties;
         this.clock = clock;
-        this.keys = keys;
+        this.encryption = encryption;
         try {
             Files.createDirectories(dir);
             load();
@@ -144,7 +111,7 @@ final class UploadStore {
         Instant now = now();
         String id = UUID.randomUUID().toString().replace("-", "");
         TusUpload upload = new TusUpload(id, owner, FileId.random(), length, metadata, now,
-                now.plus(properties.expiration()), 0, 0, keys.create(keyContext(id)), false);
+                now.plus(properties.expiration()), 0, 0, encryption.newScratchKey(keyContext(id)), false);
         Files.newByteChannel(part(id), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
         persist(upload);
         uploads.put(id, upload);
@@ -412,7 +379,7 @@ final class UploadStore {
             throw new IllegalArgumentException("unknown format or id");
         }
         ScratchKey key = info.key() == null ? null
-                : keys.open(Base64.getDecoder().decode(info.key()), keyContext(info.id()));
+                : encryption.openScratchKey(Base64.getDecoder().decode(info.key()), keyContext(info.id()));
         return new TusUpload(info.id(), new UserId(info.owner()), new FileId(info.fileId()), info.length(),
                 info.metadata() == null ? Map.of() : info.metadata(), info.createdAt(), info.expiresAt(),
                 info.offset(), info.stored() == null ? info.offset() : info.stored(), key, info.finished());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.filestore.blob.BlobEncryption;
-import io.filestore.blob.ScratchKey;
 import io.filestore.command.api.UserId;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -173,19 +172,8 @@ class UploadStoreTest {
     }
 
     /** Part files keyed by a real master key, as the blob store's encryption gives them. */
-    private UploadStore.Keys encryptedKeys() {
-        BlobEncryption encryption = BlobEncryption.load(true, null, null, dir.resolve("data"));
-        return new UploadStore.Keys() {
-            @Override
-            public ScratchKey create(String context) {
-                return encryption.newScratchKey(context);
-            }
-
-            @Override
-            public ScratchKey open(byte[] wrapped, String context) throws IOException {
-                return encryption.openScratchKey(wrapped, context);
-            }
-        };
+    private BlobEncryption encryptedKeys() {
+        return BlobEncryption.load(true, null, null, dir.resolve("data"));
     }
 
     private static byte[] marked(int size) {
@@ -206,7 +194,7 @@ class UploadStoreTest {
 
     @Test
     void anEncryptedPartFileHoldsNoPlaintextAndResumesAfterACrash() throws IOException {
-        UploadStore.Keys keys = encryptedKeys();
+        BlobEncryption keys = encryptedKeys();
         UploadStore store = new UploadStore(dir.resolve("uploads"), properties(10, 100), clock, keys);
         byte[] content = marked(30_000);
         TusUpload upload = store.create(ALICE, 30_000L, Map.of());
@@ -239,7 +227,7 @@ class UploadStoreTest {
 
     @Test
     void anEncryptedPartFileThatLostItsTailResumesAtItsLastWholeRecordAndTamperingIsCaught() throws IOException {
-        UploadStore.Keys keys = encryptedKeys();
+        BlobEncryption keys = encryptedKeys();
         UploadStore store = new UploadStore(dir.resolve("uploads"), properties(10, 100), clock, keys);
         byte[] content = marked(12_288);
         TusUpload upload = store.create(ALICE, 12_288L, Map.of());
