@@ -33,9 +33,9 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +90,9 @@ public final class BlobEncryption {
 
     static final int SLOT_A = 16;
     static final int SLOT_B = 256;
+    /** Where each key slot (A, B) starts and ends in the header: a length, then the wrapped key, then zeros. */
+    private static final int[] SLOT_START = {SLOT_A, SLOT_B};
+    private static final int[] SLOT_END = {SLOT_B, HEADER_SIZE};
 
     /** The master keyset's AEAD (tries each key to decrypt, encrypts with the primary); null without a master key. */
     private volatile Aead masterKey;
@@ -218,22 +221,42 @@ public final class BlobEncryption {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot serialize the master key", e);
         }
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp); // not a POSIX file system
-        }
-        writeDurably(tmp, json.getBytes(StandardCharsets.UTF_8));
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        DirectoryNode.fsyncDirectory(file.getParent());
+        writeAtomically(file, json.getBytes(StandardCharsets.UTF_8), true, false);
         log.warn("No master key was configured: a new one was generated in {} (readable by its owner only). Every "
                 + "encrypted blob needs it: back it up now and keep it APART from the data and from backups of the "
                 + "data (a backup restores only with it). Or move it out and point filestore.encryption.keyset-file "
                 + "or FILESTORE_ENCRYPTION_KEYSET at it.", file);
         return keyset;
+    }
+
+    /**
+     * Writes {@code content} to {@code file} through a temp file that is forced and then renamed over it (a reader sees
+     * the old file or the new one, never a part), then forces the directory.
+     *
+     * @param ownerOnly the file is readable by its owner only (a keyset)
+     * @param replace   an existing file is replaced; otherwise the rename may fail with FileAlreadyExistsException
+     */
+    private static void writeAtomically(Path file, byte[] content, boolean ownerOnly, boolean replace)
+            throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        if (ownerOnly) {
+            try {
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(tmp); // not a POSIX file system
+            }
+        } else {
+            Files.createFile(tmp);
+        }
+        writeDurably(tmp, content);
+        if (replace) {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        }
+        DirectoryNode.fsyncDirectory(file.getParent());
     }
 
     private static void writeDurably(Path file, byte[] content) throws IOException {
@@ -282,13 +305,7 @@ public final class BlobEncryption {
             return;
         }
         try {
-            Files.createDirectories(check.getParent());
-            Path tmp = check.resolveSibling(check.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp);
-            writeDurably(tmp, masterKey.encrypt(CHECK_VALUE, CHECK_AD));
-            Files.move(tmp, check, StandardCopyOption.ATOMIC_MOVE);
-            DirectoryNode.fsyncDirectory(check.getParent());
+            writeAtomically(check, masterKey.encrypt(CHECK_VALUE, CHECK_AD), false, false);
         } catch (FileAlreadyExistsException e) {
             checkKey(check, source);
         } catch (GeneralSecurityException e) {
@@ -501,6 +518,9 @@ public final class BlobEncryption {
         }
         GeneralSecurityException failure = null;
         for (byte[] wrapped : slots(header)) {
+            if (wrapped == null) {
+                continue;
+            }
             try {
                 KeysetHandle dataKey = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, masterKey,
                         keyAd(sha256, size));
@@ -514,17 +534,16 @@ public final class BlobEncryption {
                 + "longer has)", failure);
     }
 
-    /** The wrapped data keys of a header's slots that are not empty: slot A, then slot B. */
-    private static List<byte[]> slots(byte[] header) {
-        List<byte[]> slots = new ArrayList<>(2);
+    /** The wrapped data keys of slot A and slot B; null for a slot that is empty (or whose length does not fit). */
+    private static byte[][] slots(byte[] header) {
+        byte[][] slots = new byte[2][];
         ByteBuffer buffer = ByteBuffer.wrap(header);
-        int a = buffer.getInt(SLOT_A);
-        if (a > 0 && SLOT_A + 4 + a <= SLOT_B) {
-            slots.add(Arrays.copyOfRange(header, SLOT_A + 4, SLOT_A + 4 + a));
-        }
-        int b = buffer.getInt(SLOT_B);
-        if (b > 0 && SLOT_B + 4 + b <= HEADER_SIZE) {
-            slots.add(Arrays.copyOfRange(header, SLOT_B + 4, SLOT_B + 4 + b));
+        for (int slot = 0; slot < 2; slot++) {
+            int start = SLOT_START[slot];
+            int length = buffer.getInt(start);
+            if (length > 0 && start + 4 + length <= SLOT_END[slot]) {
+                slots[slot] = Arrays.copyOfRange(header, start + 4, start + 4 + length);
+            }
         }
         return slots;
     }
@@ -641,16 +660,7 @@ public final class BlobEncryption {
 
     private static void save(KeysetHandle keyset, Path file) throws IOException, GeneralSecurityException {
         String json = TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp);
-        }
-        writeDurably(tmp, json.getBytes(StandardCharsets.UTF_8));
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        DirectoryNode.fsyncDirectory(file.getParent());
+        writeAtomically(file, json.getBytes(StandardCharsets.UTF_8), true, true);
     }
 
     /**
@@ -677,22 +687,17 @@ public final class BlobEncryption {
             long size = ByteBuffer.wrap(header).getLong(MAGIC.length);
             byte[] ad = keyAd(sha256, size);
             int primary = primaryKeyId();
-            int[] slotAt = {SLOT_A, SLOT_B};
+            byte[][] slots = slots(header);
+            boolean[] used = {slots[0] != null, slots[1] != null};
             Integer[] keyOf = {null, null}; // the id of the key that opens each slot, if one does
-            boolean[] used = new boolean[2];
             KeysetHandle dataKey = null;
             for (int slot = 0; slot < 2; slot++) {
-                int at = slotAt[slot];
-                int length = ByteBuffer.wrap(header).getInt(at);
-                int room = (slot == 0 ? SLOT_B : HEADER_SIZE) - at - 4;
-                if (length <= 0 || length > room) {
+                if (!used[slot]) {
                     continue;
                 }
-                used[slot] = true;
-                byte[] wrapped = Arrays.copyOfRange(header, at + 4, at + 4 + length);
                 for (Map.Entry<Integer, Aead> key : keysById.entrySet()) {
                     try {
-                        dataKey = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, key.getValue(), ad);
+                        dataKey = TinkProtoKeysetFormat.parseEncryptedKeyset(slots[slot], key.getValue(), ad);
                         keyOf[slot] = key.getKey();
                         break;
                     } catch (GeneralSecurityException e) {
@@ -707,13 +712,14 @@ public final class BlobEncryption {
                 throw new TamperedException("the data key of the replica of " + sha256 + " opens with no key of the "
                         + "master keyset", null);
             }
-            int current = Integer.valueOf(primary).equals(keyOf[0]) ? 0 : Integer.valueOf(primary).equals(keyOf[1]) ? 1 : -1;
+            int current = Integer.valueOf(primary).equals(keyOf[0]) ? 0
+                    : Integer.valueOf(primary).equals(keyOf[1]) ? 1 : -1;
             if (current >= 0) {
                 int other = 1 - current;
                 if (!used[other]) {
                     return Rewrap.CURRENT;
                 }
-                clearSlot(channel, slotAt[other]); // left by a rewrap that stopped before it emptied the old slot
+                clearSlot(channel, other); // left by a rewrap that stopped before it emptied the old slot
                 return Rewrap.REWRAPPED;
             }
             // write the unused slot (or, both in use, the one that does not open), then empty the other
@@ -724,23 +730,24 @@ public final class BlobEncryption {
             } catch (GeneralSecurityException e) {
                 throw new IOException("cannot wrap the data key of " + sha256 + ": " + e.getMessage(), e);
             }
-            int end = target == 0 ? SLOT_B : HEADER_SIZE;
-            if (slotAt[target] + 4 + wrapped.length > end) {
+            int room = SLOT_END[target] - SLOT_START[target];
+            if (4 + wrapped.length > room) {
                 throw new IOException("the wrapped data key (" + wrapped.length + " bytes) does not fit slot "
                         + (target == 0 ? "A" : "B"));
             }
-            ByteBuffer slot = ByteBuffer.allocate(end - slotAt[target]);
+            ByteBuffer slot = ByteBuffer.allocate(room);
             slot.putInt(wrapped.length).put(wrapped).position(0);
-            writeFully(channel, slot, slotAt[target]);
+            writeFully(channel, slot, SLOT_START[target]);
             channel.force(false);
             slotWritten.run();
-            clearSlot(channel, slotAt[1 - target]);
+            clearSlot(channel, 1 - target);
             return Rewrap.REWRAPPED;
         }
     }
 
-    private static void clearSlot(FileChannel channel, int at) throws IOException {
-        writeFully(channel, ByteBuffer.allocate((at == SLOT_A ? SLOT_B : HEADER_SIZE) - at), at);
+    /** Empties slot {@code slot} (0 for A, 1 for B) and forces it to disk. */
+    private static void clearSlot(FileChannel channel, int slot) throws IOException {
+        writeFully(channel, ByteBuffer.allocate(SLOT_END[slot] - SLOT_START[slot]), SLOT_START[slot]);
         channel.force(false);
     }
 
@@ -758,16 +765,11 @@ public final class BlobEncryption {
         if (masterKey == null || !Files.exists(check.getParent())) {
             return;
         }
-        Path tmp = check.resolveSibling(check.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp);
         try {
-            writeDurably(tmp, masterKey.encrypt(CHECK_VALUE, CHECK_AD));
+            writeAtomically(check, masterKey.encrypt(CHECK_VALUE, CHECK_AD), false, true);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot encrypt the key check value: " + e.getMessage(), e);
         }
-        Files.move(tmp, check, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        DirectoryNode.fsyncDirectory(check.getParent());
     }
 
     /** The data directory's key check value, or null (a store built without {@link #load}). */

@@ -329,15 +329,26 @@ public final class BlobStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies a replica's stored bytes as they are (an encrypted one: header and ciphertext) into {@code target}
+     * (created or truncated), forced to disk when {@code force}.
+     */
+    private static void copyStored(Node node, Replica replica, Path target, boolean force) throws IOException {
+        try (InputStream in = node.open(replica, 0, replica.size());
+             FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     StandardOpenOption.TRUNCATE_EXISTING)) {
+            in.transferTo(Channels.newOutputStream(out));
+            if (force) {
+                out.force(true);
+            }
+        }
+    }
+
     /** Re-wraps an object's data key through a staging copy, then uploads the copy over the object. */
     private BlobEncryption.Rewrap rewrapObject(Node node, Replica replica, Runnable slotWritten) throws IOException {
         Path tmp = stage("rewrap-").file();
         try {
-            try (InputStream in = node.open(replica, 0, replica.size());
-                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                         StandardOpenOption.TRUNCATE_EXISTING)) {
-                in.transferTo(Channels.newOutputStream(out));
-            }
+            copyStored(node, replica, tmp, false);
             BlobEncryption.Rewrap outcome = encryption.rewrap(tmp, replica.sha256(), () -> { });
             if (outcome == BlobEncryption.Rewrap.REWRAPPED) {
                 node.write(replica.sha256(), Files.size(tmp), tmp, settings.fsync());
@@ -394,13 +405,7 @@ public final class BlobStore implements AutoCloseable {
                 continue;
             }
             found = true;
-            try (InputStream in = node.open(replica.get(), 0, replica.get().size());
-                 FileChannel out = FileChannel.open(target,
-                         StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                         StandardOpenOption.TRUNCATE_EXISTING)) {
-                in.transferTo(Channels.newOutputStream(out));
-                out.force(true);
-            }
+            copyStored(node, replica.get(), target, true);
             try {
                 Sha256.Digested content = encryption.digest(target, id);
                 if (content.sha256().equals(id)) {
