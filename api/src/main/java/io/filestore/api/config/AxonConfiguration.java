@@ -117,10 +117,15 @@ public class AxonConfiguration {
         return new CommitNotifyingEventStore(builder, properties.eventPollInterval());
     }
 
-    /** Processor positions in {@code token_entry}, in the same database and transaction as the views. */
+    /**
+     * Processor positions in {@code token_entry}, in the same database and transaction as the views; a segment's
+     * owner is the instance's name ({@link io.filestore.api.cluster.Instances}).
+     */
     @Bean
-    public TokenStore tokenStore(ConnectionProvider connectionProvider, Serializer serializer) {
+    public TokenStore tokenStore(ConnectionProvider connectionProvider, Serializer serializer,
+                                 io.filestore.api.cluster.Instances instances) {
         return JdbcTokenStore.builder()
+                .nodeId(instances.id())
                 .connectionProvider(connectionProvider)
                 .schema(TOKEN_SCHEMA)
                 .serializer(serializer)
