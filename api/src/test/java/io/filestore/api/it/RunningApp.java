@@ -283,7 +283,7 @@ final class RunningApp {
      * {@code new ServerSocket(0)} can be taken by any outgoing connection (the tests', the application's, the
      * database driver's) before the application binds it, which made restarts on the same port fail at random.
      */
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = random.nextInt(20_000, 32_000);
