@@ -101,6 +101,11 @@ public final class BlobEncryption {
     private final boolean encryptNewBlobs;
     /** Where the master keyset is kept when the service may change it (a rotation); null when it may not. */
     private volatile Path keysetFile;
+    /** The keyset file as last read or written here (modification time and size), to notice another's change. */
+    private volatile String keysetStamp;
+    private volatile long keysetCheckedAt = System.nanoTime();
+    /** How often a write looks whether another instance changed the keyset file (one stat call). */
+    private static final long KEYSET_CHECK_NANOS = 1_000_000_000L;
     private volatile Path keyCheck;
 
     private BlobEncryption(KeysetHandle masterKeyset, boolean encryptNewBlobs) throws GeneralSecurityException {
@@ -190,6 +195,7 @@ public final class BlobEncryption {
             BlobEncryption encryption = of(keyset, enabled);
             encryption.checkKey(check, source);
             encryption.keysetFile = writable;
+            encryption.keysetStamp = stamp(writable);
             encryption.keyCheck = check;
             log.info("Encryption at rest {}; master key from {}", enabled ? "enabled" : "disabled for new blobs",
                     source);
@@ -324,6 +330,7 @@ public final class BlobEncryption {
      * data key is wrapped by the master key with associated data {@code "filestore-scratch-key-v1 <context>"}.
      */
     public ScratchKey newScratchKey(String context) {
+        reloadIfDue();
         if (!encryptNewBlobs) {
             return null;
         }
@@ -347,11 +354,22 @@ public final class BlobEncryption {
             throw new IOException("the scratch data of " + context + " is encrypted and no master key is configured");
         }
         try {
-            KeysetHandle dataKey = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, masterKey, scratchAd(context));
-            return new ScratchKey(dataKey.getPrimitive(RegistryConfiguration.get(), Aead.class), wrapped);
+            return openScratch(wrapped, context);
         } catch (GeneralSecurityException e) {
+            if (reloadIfChanged()) { // wrapped by another instance under a key this one has not read yet
+                try {
+                    return openScratch(wrapped, context);
+                } catch (GeneralSecurityException again) {
+                    e = again;
+                }
+            }
             throw new IOException("the scratch key of " + context + " does not open with the master key", e);
         }
+    }
+
+    private ScratchKey openScratch(byte[] wrapped, String context) throws GeneralSecurityException {
+        KeysetHandle dataKey = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, masterKey, scratchAd(context));
+        return new ScratchKey(dataKey.getPrimitive(RegistryConfiguration.get(), Aead.class), wrapped);
     }
 
     private static byte[] scratchAd(String context) {
@@ -420,6 +438,7 @@ public final class BlobEncryption {
     }
 
     private ByteBuffer header(KeysetHandle dataKey, String sha256, long size) throws IOException {
+        reloadIfDue();
         byte[] wrapped;
         try {
             wrapped = TinkProtoKeysetFormat.serializeEncryptedKeyset(dataKey, masterKey, keyAd(sha256, size));
@@ -517,16 +536,21 @@ public final class BlobEncryption {
             throw new TamperedException("the header of the encrypted replica of " + sha256 + " is damaged", null);
         }
         GeneralSecurityException failure = null;
-        for (byte[] wrapped : slots(header)) {
-            if (wrapped == null) {
-                continue;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            for (byte[] wrapped : slots(header)) {
+                if (wrapped == null) {
+                    continue;
+                }
+                try {
+                    KeysetHandle dataKey = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, masterKey,
+                            keyAd(sha256, size));
+                    return new Format(true, size, primitive(dataKey));
+                } catch (GeneralSecurityException e) {
+                    failure = e;
+                }
             }
-            try {
-                KeysetHandle dataKey = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, masterKey,
-                        keyAd(sha256, size));
-                return new Format(true, size, primitive(dataKey));
-            } catch (GeneralSecurityException e) {
-                failure = e;
+            if (!reloadIfChanged()) {
+                break;
             }
         }
         throw new TamperedException("the data key of the replica of " + sha256 + " does not unwrap with the "
@@ -597,6 +621,7 @@ public final class BlobEncryption {
      * @throws IllegalStateException no master key, or the keyset is not in a file the service may rewrite
      */
     public synchronized int rotate() throws IOException {
+        reloadIfChanged(); // build on the file as it is now: another instance may have changed it
         Path file = requireWritableKeyset();
         try {
             KeysetHandle.Builder builder = KeysetHandle.newBuilder(masterKeyset);
@@ -623,6 +648,7 @@ public final class BlobEncryption {
      * @throws IllegalArgumentException no such key, or it is the primary key
      */
     public synchronized void retire(int keyId) throws IOException {
+        reloadIfChanged(); // build on the file as it is now: another instance may have changed it
         Path file = requireWritableKeyset();
         try {
             KeysetHandle.Builder builder = KeysetHandle.newBuilder(masterKeyset);
@@ -658,9 +684,59 @@ public final class BlobEncryption {
         return keysetFile;
     }
 
-    private static void save(KeysetHandle keyset, Path file) throws IOException, GeneralSecurityException {
+    private void save(KeysetHandle keyset, Path file) throws IOException, GeneralSecurityException {
         String json = TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get());
         writeAtomically(file, json.getBytes(StandardCharsets.UTF_8), true, true);
+        keysetStamp = stamp(file);
+    }
+
+    private static String stamp(Path file) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            return Files.getLastModifiedTime(file).toMillis() + "/" + Files.size(file) + "/"
+                    + Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Reads the keyset file again when it changed since this process last read or wrote it: several instances
+     * share one data directory (README "Several instances on one data set"), and a rotation or retirement on one
+     * of them replaces the file. Writes look at most once a second ({@link #header}); a data key that does not
+     * unwrap looks at once (a blob wrapped by another instance's new primary key).
+     *
+     * @return whether the keyset changed
+     */
+    public synchronized boolean reloadIfChanged() {
+        keysetCheckedAt = System.nanoTime();
+        Path file = keysetFile;
+        if (file == null) {
+            return false;
+        }
+        String now = stamp(file);
+        if (now == null || now.equals(keysetStamp)) {
+            return false;
+        }
+        try {
+            KeysetHandle keyset = parse(Files.readString(file), "the file " + file);
+            use(keyset);
+            keysetStamp = now;
+            log.info("The master keyset {} was changed by another instance and is read again (primary key {})",
+                    file, primaryKeyId());
+            return true;
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            log.warn("The master keyset {} changed but cannot be read again: {}", file, e.toString());
+            return false;
+        }
+    }
+
+    private void reloadIfDue() {
+        if (keysetFile != null && System.nanoTime() - keysetCheckedAt > KEYSET_CHECK_NANOS) {
+            reloadIfChanged();
+        }
     }
 
     /**

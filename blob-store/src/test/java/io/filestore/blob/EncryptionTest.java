@@ -408,4 +408,34 @@ class EncryptionTest {
         }
         assertThat(holders(nodes, id)).hasSize(1); // not quarantined
     }
+
+    @Test
+    void instancesSharingTheDataDirectoryFollowEachOthersKeyRotation() throws Exception {
+        List<Path> nodes = nodeDirs(root.resolve("nodes"), 1);
+        BlobEncryption first = encryption(true);
+        BlobEncryption second = encryption(true); // another instance: the same keyset file, read on its own
+        try (BlobStore a = store(nodes, 1, first); BlobStore b = store(nodes, 1, second)) {
+            byte[] before = withMarkers(70_000, 11);
+            String old = put(a, before);
+            int oldKey = first.primaryKeyId();
+            int newKey = first.rotate();
+
+            // a blob wrapped under the new key opens on the other instance at once (it reads the keyset again)
+            byte[] after = withMarkers(70_000, 12);
+            String rotated = put(a, after);
+            assertThat(read(b.open(rotated, ReadCheck.BEFORE_READ), 0, after.length)).isEqualTo(after);
+            assertThat(second.primaryKeyId()).isEqualTo(newKey);
+
+            // the other instance's new blobs are wrapped under the new key: they open once the old key is retired
+            Thread.sleep(1100);
+            byte[] fromSecond = withMarkers(70_000, 13);
+            String written = put(b, fromSecond);
+            a.open(old, ReadCheck.BEFORE_READ); // still readable under the old key
+            first.retire(oldKey);
+            assertThat(read(a.open(written, ReadCheck.BEFORE_READ), 0, fromSecond.length)).isEqualTo(fromSecond);
+            Thread.sleep(1100);
+            assertThat(second.reloadIfChanged() || second.masterKeys().size() == 1).isTrue();
+            assertThat(second.masterKeys()).extracting(BlobEncryption.MasterKey::id).containsExactly(newKey);
+        }
+    }
 }
