@@ -35,12 +35,18 @@ public final class SigningKeys {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** How often {@link #signer()} looks whether another instance replaced the file (one stat call). */
+    private static final long CHECK_NANOS = 1_000_000_000L;
+
     private final Path file;
     private volatile DeliverySigner signer;
+    private volatile String stamp;
+    private volatile long checkedAt = System.nanoTime();
 
     private SigningKeys(Path file, DeliverySigner signer) {
         this.file = file;
         this.signer = signer;
+        this.stamp = stamp(file);
     }
 
     /** Keys from the settings when any are configured, else from (or generated into) {@code directory}. */
@@ -66,8 +72,44 @@ public final class SigningKeys {
         }
     }
 
+    /**
+     * The current keys. Instances that share a data directory share the generated file: when another instance
+     * rotated the keys (replaced the file), the file is read again, looked at at most once a second, so URLs signed
+     * by any instance verify on every instance within a second of a rotation.
+     */
     public DeliverySigner signer() {
+        if (file != null && System.nanoTime() - checkedAt > CHECK_NANOS) {
+            reloadIfChanged();
+        }
         return signer;
+    }
+
+    private synchronized void reloadIfChanged() {
+        checkedAt = System.nanoTime();
+        String now = stamp(file);
+        if (now == null || now.equals(stamp)) {
+            return;
+        }
+        try {
+            signer = read(file);
+            stamp = now;
+        } catch (IOException | RuntimeException e) {
+            // a half-visible file cannot happen (it is replaced by a rename); an unreadable one keeps the old keys
+            org.slf4j.LoggerFactory.getLogger(SigningKeys.class)
+                    .warn("The CDN signing keys in {} changed but cannot be read: {}", file, e.getClass().getName());
+        }
+    }
+
+    private static String stamp(Path file) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            return Files.getLastModifiedTime(file).toMillis() + "/" + Files.size(file) + "/"
+                    + Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Whether {@link #rotate()} can work (the keys are generated, not from the settings). */
@@ -102,6 +144,7 @@ public final class SigningKeys {
             }
             write(file, secrets, id);
             signer = read(file);
+            stamp = stamp(file);
             return id;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rotate the CDN signing keys in " + file, e);

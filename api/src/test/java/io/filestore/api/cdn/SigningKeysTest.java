@@ -71,4 +71,15 @@ class SigningKeysTest {
                 new CdnProperties.Signing(Map.of("a1", Base64.getEncoder().encodeToString(new byte[16])), null), dir));
         assertFalse(new CdnProperties.Signing(Map.of("a1", secret), null).toString().contains(secret));
     }
+
+    @Test
+    void anotherInstancesRotationIsSeenWithinASecond() throws Exception {
+        SigningKeys here = SigningKeys.load(new CdnProperties.Signing(null, null), dir);
+        SigningKeys there = SigningKeys.load(new CdnProperties.Signing(null, null), dir); // the same data directory
+        assertEquals("k2", there.rotate());
+        String fresh = there.signer().sign(FILE, 1, "o", Instant.now().plusSeconds(60));
+        Thread.sleep(1100);
+        assertNull(verify(here.signer(), fresh).refusal());
+        assertEquals("k2", here.signer().activeKeyId());
+    }
 }
