@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The service instances that share this database. Each instance has a name ({@code filestore.instance-id}, by
  * default {@code <host name>:<HTTP port>}) and opens every PostgreSQL connection with the application name
- * {@code filestore/<name>}. PostgreSQL itself then knows which instances are alive: an instance is live while it has
+ * {@code filestore/<name>/<process>} (the process token tells a restarted instance from the one before it). PostgreSQL itself then knows which instances are alive: an instance is live while it has
  * a session open ({@code pg_stat_activity}), and the sessions of a killed instance end with its process (its TCP
  * connections close). No heartbeat table, no lease of our own. The same name is the owner of the processors'
  * claimed segments in {@code token_entry}.
@@ -28,8 +28,13 @@ public class Instances {
 
     /** The prefix of every instance's PostgreSQL application name. */
     public static final String APPLICATION_NAME_PREFIX = "filestore/";
+    /**
+     * This process, among all processes that ever ran: a random token, part of the application name
+     * ({@code filestore/<id>/<process>}), so that a restarted instance (the same id) is a new process.
+     */
+    private static final String PROCESS = java.util.HexFormat.of().formatHex(randomBytes());
     /** PostgreSQL keeps at most 63 bytes of an application name. */
-    private static final int MAX_NAME = 63 - APPLICATION_NAME_PREFIX.length();
+    private static final int MAX_NAME = 63 - APPLICATION_NAME_PREFIX.length() - 1 - PROCESS.length();
 
     private final String id;
     private final DataSource dataSource;
@@ -51,7 +56,22 @@ public class Instances {
 
     /** The PostgreSQL application name of this instance's connections. */
     public String applicationName() {
-        return APPLICATION_NAME_PREFIX + id;
+        return applicationName(id);
+    }
+
+    private static String applicationName(String id) {
+        return APPLICATION_NAME_PREFIX + id + "/" + PROCESS;
+    }
+
+    /** This process's token (see {@link #liveProcesses()}). */
+    public String process() {
+        return PROCESS;
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[6];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     /**
@@ -60,21 +80,42 @@ public class Instances {
      * @throws SQLException when the database cannot be asked
      */
     public List<String> live() throws SQLException {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (String session : sessions()) {
+            names.add(session.substring(0, session.lastIndexOf('/')));
+        }
+        names.add(id);
+        return new ArrayList<>(names);
+    }
+
+    /**
+     * The tokens of the processes with a session open on this database now (this one among them): a record
+     * claimed by a process that is not among them was left by a process that died.
+     *
+     * @throws SQLException when the database cannot be asked
+     */
+    public java.util.Set<String> liveProcesses() throws SQLException {
+        java.util.Set<String> processes = new java.util.HashSet<>();
+        for (String session : sessions()) {
+            processes.add(session.substring(session.lastIndexOf('/') + 1));
+        }
+        processes.add(PROCESS);
+        return processes;
+    }
+
+    /** The application names of the service's open sessions, without the prefix: {@code <id>/<process>}. */
+    private List<String> sessions() throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(
                      "SELECT DISTINCT substr(application_name, ?) FROM pg_stat_activity "
-                             + "WHERE datname = current_database() AND application_name LIKE ? ORDER BY 1")) {
+                             + "WHERE datname = current_database() AND application_name LIKE ?")) {
             statement.setInt(1, APPLICATION_NAME_PREFIX.length() + 1);
-            statement.setString(2, APPLICATION_NAME_PREFIX.replace("_", "\\_") + "%");
+            statement.setString(2, APPLICATION_NAME_PREFIX.replace("_", "\\_") + "%/%");
             List<String> names = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     names.add(rows.getString(1));
                 }
-            }
-            if (!names.contains(id)) {
-                names.add(id);
-                names.sort(null);
             }
             return names;
         }
@@ -109,9 +150,8 @@ public class Instances {
                 if (bean instanceof HikariDataSource hikari) {
                     String name = configured == null || configured.isBlank()
                             ? hostName() + ":" + port : configured.strip();
-                    String applicationName = APPLICATION_NAME_PREFIX
-                            + (name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name);
-                    hikari.addDataSourceProperty("ApplicationName", applicationName);
+                    hikari.addDataSourceProperty("ApplicationName",
+                            applicationName(name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name));
                 }
                 return bean;
             }

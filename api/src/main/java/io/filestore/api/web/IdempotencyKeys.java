@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,7 +23,9 @@ import org.springframework.stereotype.Component;
  * {@code filestore.idempotency.retention} (default 24 h) after they were claimed, then forgotten.
  *
  * <p>The claim records the id the work will create (a file id) and which process claimed it. A claim left by a
- * process that no longer runs (it crashed) can be taken over: the caller then checks whether that id was created
+ * process that no longer runs (it crashed: none of the PostgreSQL sessions open now is its, {@link
+ * io.filestore.api.cluster.Instances#liveProcesses()}) can be taken over; one of a process that runs, here or on
+ * another instance, is in flight: the caller then checks whether that id was created
  * before the crash, and answers with it instead of creating a second one.
  */
 @Component
@@ -33,13 +34,17 @@ public class IdempotencyKeys {
     public static final String HEADER = "Idempotency-Key";
     static final int MAX_KEY_LENGTH = 255;
     private static final Logger log = LoggerFactory.getLogger(IdempotencyKeys.class);
-    /** This process: a claim by another one is abandoned (one instance serves a data set). */
-    private static final String PROCESS = UUID.randomUUID().toString();
-
     private final JdbcClient jdbc;
     private final Duration retention;
+    /** Which processes run: a claim by one that no longer runs is abandoned; one by another live instance is not. */
+    private final io.filestore.api.cluster.Instances instances;
+    /** This process (its token in the application name of its PostgreSQL sessions). */
+    private final String process;
 
-    public IdempotencyKeys(JdbcClient jdbc, @Value("${filestore.idempotency.retention:24h}") Duration retention) {
+    public IdempotencyKeys(JdbcClient jdbc, @Value("${filestore.idempotency.retention:24h}") Duration retention,
+                           io.filestore.api.cluster.Instances instances) {
+        this.instances = instances;
+        this.process = instances.process();
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("filestore.idempotency.retention must be positive");
         }
@@ -95,7 +100,7 @@ public class IdempotencyKeys {
                             ON CONFLICT (caller, key) DO NOTHING
                             """)
                     .param("caller", caller).param("key", key).param("line", requestLine)
-                    .param("resource", resourceId).param("process", PROCESS).param("now", Timestamp.from(now))
+                    .param("resource", resourceId).param("process", process).param("now", Timestamp.from(now))
                     .update();
             if (inserted == 1) {
                 return new Claimed(resourceId, false);
@@ -121,14 +126,14 @@ public class IdempotencyKeys {
                 }
                 return new Done(found.requestLine, found.fingerprint, found.status, found.location, body);
             }
-            if (found.process.equals(PROCESS)) {
-                return new InFlight();
+            if (found.process.equals(process) || processRuns(found.process)) {
+                return new InFlight(); // another instance is working on it now
             }
             int taken = jdbc.sql("""
                             UPDATE idempotency_key SET process = :process
                             WHERE caller = :caller AND key = :key AND process = :old AND status IS NULL
                             """)
-                    .param("process", PROCESS).param("caller", caller).param("key", key).param("old", found.process)
+                    .param("process", process).param("caller", caller).param("key", key).param("old", found.process)
                     .update();
             if (taken == 1) {
                 log.info("idempotency: taking over a key claimed by a process that no longer runs");
@@ -149,7 +154,7 @@ public class IdempotencyKeys {
                         """)
                 .param("fingerprint", fingerprint).param("status", status).param("location", location)
                 .param("body", seal(caller, idempotencyKey, body)).param("caller", caller).param("key", key)
-                .param("process", PROCESS)
+                .param("process", process)
                 .update();
     }
 
@@ -161,7 +166,7 @@ public class IdempotencyKeys {
         String key = stored(idempotencyKey);
         jdbc.sql("UPDATE idempotency_key SET process = 'abandoned' WHERE caller = :caller AND key = :key "
                         + "AND process = :process AND status IS NULL")
-                .param("caller", caller).param("key", key).param("process", PROCESS).update();
+                .param("caller", caller).param("key", key).param("process", process).update();
     }
 
     /** Frees a claimed key whose request failed before it changed anything, so that a retry runs again. */
@@ -169,7 +174,7 @@ public class IdempotencyKeys {
         String key = stored(idempotencyKey);
         jdbc.sql("DELETE FROM idempotency_key WHERE caller = :caller AND key = :key AND process = :process "
                         + "AND status IS NULL")
-                .param("caller", caller).param("key", key).param("process", PROCESS).update();
+                .param("caller", caller).param("key", key).param("process", process).update();
     }
 
     /** Forgets keys older than the retention, every 10 minutes. */
@@ -255,6 +260,15 @@ public class IdempotencyKeys {
     }
 
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** Whether the process that claimed a key still runs (when the database cannot tell: assume it does). */
+    private boolean processRuns(String claimedBy) {
+        try {
+            return instances.liveProcesses().contains(claimedBy);
+        } catch (java.sql.SQLException e) {
+            return true;
+        }
+    }
 
     private record Row(String requestLine, String resourceId, String process, Instant createdAt, String fingerprint,
                        Integer status, String location, String body) {
