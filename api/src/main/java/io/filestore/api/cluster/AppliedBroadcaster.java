@@ -34,6 +34,8 @@ public class AppliedBroadcaster {
     private final DataSource dataSource;
     private final String origin;
     private final AtomicLong dropped = new AtomicLong();
+    /** Notices queued and not yet sent (or given up). */
+    private final AtomicLong pending = new AtomicLong();
     private final Thread sender;
     private volatile boolean running = true;
 
@@ -48,7 +50,9 @@ public class AppliedBroadcaster {
 
     /** Queues the notice that the view {@code group} applied event {@code sequence} of the aggregate. */
     public void applied(String group, String aggregateId, long sequence) {
+        pending.incrementAndGet();
         if (!queue.offer(new AppliedNotice(group, aggregateId, sequence))) {
+            pending.decrementAndGet();
             long count = dropped.incrementAndGet();
             if (Long.bitCount(count) == 1) { // 1, 2, 4, 8, ...: a trace without a flood
                 log.warn("{} notices of applied events were dropped: the queue to the other instances is full",
@@ -60,6 +64,11 @@ public class AppliedBroadcaster {
     /** Notices dropped because the queue was full, since the start. */
     public long dropped() {
         return dropped.get();
+    }
+
+    /** Whether every queued notice has been sent (or given up). */
+    boolean idle() {
+        return pending.get() == 0;
     }
 
     private void run() {
@@ -79,6 +88,7 @@ public class AppliedBroadcaster {
                 log.warn("could not tell the other instances about {} applied events: {}", batch.size(), e.toString());
                 pause();
             } finally {
+                pending.addAndGet(-batch.size());
                 batch.clear();
             }
         }
