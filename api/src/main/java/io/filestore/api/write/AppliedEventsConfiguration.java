@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Configuration;
  * Lets every view signal what it applied: each processor gets an interceptor that, once the processor's
  * transaction committed, tells the view's {@link AppliedEvents} the aggregate and sequence of every event it
  * handled or parked, and queues the same for the other instances sharing the database
- * ({@link AppliedBroadcaster}), whose writers may be waiting for a segment this instance processes.
+ * ({@link AppliedBroadcaster}), whose writers may be waiting for a segment this instance processes (not during a
+ * replay: no writer waits for replayed events, and a rebuild would only fill the queue).
  */
 @Configuration(proxyBeanMethods = false)
 public class AppliedEventsConfiguration {
@@ -54,7 +55,9 @@ public class AppliedEventsConfiguration {
                     if (sender[0] == null) {
                         sender[0] = broadcaster.getIfAvailable();
                     }
-                    AppliedBroadcaster others = sender[0];
+                    // a replayed event is no writer's: only the events after the replay's start are announced
+                    AppliedBroadcaster others = org.axonframework.eventhandling.ReplayToken.isReplay(event)
+                            ? null : sender[0];
                     unitOfWork.afterCommit(u -> {
                         target.applied(aggregateId, sequence);
                         if (others != null) {
