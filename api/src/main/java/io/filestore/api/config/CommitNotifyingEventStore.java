@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * looks again only every 500 ms and a tracking processor waits out its one-second poll; every write that waits for
  * its view would pay that. Here a commit wakes every open stream at once, and a stream still looks at least every
  * {@code pollInterval} for events that other instances sharing the database committed.
+ * <p>
+ * Those other instances are heard sooner: every append also runs {@code onAppend} in the appending transaction
+ * (in the application, a PostgreSQL {@code NOTIFY} that is delivered when the transaction commits), and an
+ * instance that hears another's notification calls {@link #wakeStreams()}. The poll remains the fallback for a
+ * notification lost while an instance was not listening.
  */
 public class CommitNotifyingEventStore extends EmbeddedEventStore {
 
@@ -35,10 +40,20 @@ public class CommitNotifyingEventStore extends EmbeddedEventStore {
     private final Condition committed = lock.newCondition();
     private final long pollNanos;
     private final ScheduledExecutorService poller;
+    private final Runnable onAppend;
     private volatile long commits;
 
     public CommitNotifyingEventStore(Builder builder, Duration pollInterval) {
+        this(builder, pollInterval, () -> { });
+    }
+
+    /**
+     * @param onAppend runs in the transaction that appends events, after they were appended (a failure fails the
+     *                 append, as a failure of the append itself would)
+     */
+    public CommitNotifyingEventStore(Builder builder, Duration pollInterval, Runnable onAppend) {
         super(builder);
+        this.onAppend = onAppend;
         this.pollNanos = pollInterval.toNanos();
         this.poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "event-stream-poll");
@@ -49,8 +64,23 @@ public class CommitNotifyingEventStore extends EmbeddedEventStore {
     }
 
     @Override
+    protected void prepareCommit(List<? extends EventMessage<?>> events) {
+        super.prepareCommit(events);
+        if (!events.isEmpty()) {
+            onAppend.run();
+        }
+    }
+
+    @Override
     protected void afterCommit(List<? extends EventMessage<?>> events) {
         super.afterCommit(events);
+        wakeStreams();
+    }
+
+    /**
+     * Wakes every open stream, as a commit of this process does: for events another instance has just committed.
+     */
+    public void wakeStreams() {
         lock.lock();
         try {
             commits++;

@@ -1,5 +1,6 @@
 package io.filestore.api.write;
 
+import io.filestore.api.cluster.AppliedBroadcaster;
 import io.filestore.query.AppliedEvents;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,24 +17,30 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Lets every view signal what it applied: each processor gets an interceptor that, once the processor's
  * transaction committed, tells the view's {@link AppliedEvents} the aggregate and sequence of every event it
- * handled or parked.
+ * handled or parked, and queues the same for the other instances sharing the database
+ * ({@link AppliedBroadcaster}), whose writers may be waiting for a segment this instance processes (not during a
+ * replay: no writer waits for replayed events, and a rebuild would only fill the queue).
  */
 @Configuration(proxyBeanMethods = false)
 public class AppliedEventsConfiguration {
 
     @Bean
     public ConfigurerModule appliedEventSignals(ConfigurableListableBeanFactory beans,
-                                                ObjectProvider<AppliedEvents> views) {
+                                                ObjectProvider<AppliedEvents> views,
+                                                ObjectProvider<AppliedBroadcaster> broadcaster) {
         return configurer -> {
             for (String group : processingGroups(beans)) {
-                configurer.eventProcessing().registerHandlerInterceptor(group, configuration -> signalling(group, views));
+                configurer.eventProcessing().registerHandlerInterceptor(group,
+                        configuration -> signalling(group, views, broadcaster));
             }
         };
     }
 
     private static MessageHandlerInterceptor<EventMessage<?>> signalling(String group,
-                                                                         ObjectProvider<AppliedEvents> views) {
+                                                                         ObjectProvider<AppliedEvents> views,
+                                                                         ObjectProvider<AppliedBroadcaster> broadcaster) {
         AppliedEvents[] view = new AppliedEvents[1];
+        AppliedBroadcaster[] sender = new AppliedBroadcaster[1];
         return (unitOfWork, chain) -> {
             Object result = chain.proceed();
             if (unitOfWork.getMessage() instanceof DomainEventMessage<?> event) {
@@ -45,7 +52,18 @@ public class AppliedEventsConfiguration {
                 if (target != null) {
                     String aggregateId = event.getAggregateIdentifier();
                     long sequence = event.getSequenceNumber();
-                    unitOfWork.afterCommit(u -> target.applied(aggregateId, sequence));
+                    if (sender[0] == null) {
+                        sender[0] = broadcaster.getIfAvailable();
+                    }
+                    // a replayed event is no writer's: only the events after the replay's start are announced
+                    AppliedBroadcaster others = org.axonframework.eventhandling.ReplayToken.isReplay(event)
+                            ? null : sender[0];
+                    unitOfWork.afterCommit(u -> {
+                        target.applied(aggregateId, sequence);
+                        if (others != null) {
+                            others.applied(group, aggregateId, sequence);
+                        }
+                    });
                 }
             }
             return result;

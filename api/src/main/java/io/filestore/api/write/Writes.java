@@ -1,5 +1,6 @@
 package io.filestore.api.write;
 
+import io.filestore.api.cluster.SegmentClaims;
 import io.filestore.api.config.FilestoreProperties;
 import io.filestore.api.config.SearchProperties;
 import io.filestore.query.AppliedEvents;
@@ -24,10 +25,13 @@ import org.springframework.stereotype.Service;
  * them together, until every view that the command's events reach has applied them, so that the writer's next read
  * shows its write. The events are those the command's handler published (the command bus handles a command in the
  * sending thread). A view is not waited for when it is known to be behind ({@link AppliedEvents#knownBehind}), when
- * its processor is in an error state (it is retrying with back-off), when its dead-letter queue holds the aggregate
- * (its new events are parked behind the old ones), or when its processor runs here but the segment of the aggregate
- * is processed by another instance (no signal would reach this one); an event parked while the writer waits counts
- * as applied. A view that does not catch up in time never fails the write: the write happened, it is only not yet
+ * its processor is in an error state here (it is retrying with back-off), when its dead-letter queue holds the
+ * aggregate (its new events are parked behind the old ones), or when the segment of the aggregate is still claimed by
+ * an instance that is gone (no one processes it until the claim expires and another instance takes it over); an
+ * event parked while the writer waits counts as applied. The segment may be processed by any live instance: the one
+ * that applies the events announces them to the others ({@link io.filestore.api.cluster.AppliedBroadcaster}), whose
+ * listener ({@link io.filestore.api.cluster.ClusterListener}) signals the same {@link AppliedEvents} a local
+ * processor would. A view that does not catch up in time never fails the write: the write happened, it is only not yet
  * visible everywhere.
  */
 @Service
@@ -42,6 +46,7 @@ public class Writes {
     private final FilestoreProperties properties;
     private final boolean searchWaits;
     private final io.filestore.api.deadletter.DeadLetters deadLetters;
+    private final SegmentClaims claims;
     /** Parked events per processor, refreshed by one writer at a time at most once a second. */
     private volatile Map<String, Long> letterCounts = Map.of();
     private final java.util.concurrent.atomic.AtomicLong lettersCountedAt =
@@ -50,8 +55,10 @@ public class Writes {
 
     public Writes(CommandGateway commands, EventBus eventBus, List<AppliedEvents> views,
                   ObjectProvider<EventProcessingConfiguration> processing, FilestoreProperties properties,
-                  SearchProperties search, io.filestore.api.deadletter.DeadLetters deadLetters) {
+                  SearchProperties search, io.filestore.api.deadletter.DeadLetters deadLetters,
+                  SegmentClaims claims) {
         this.commands = commands;
+        this.claims = claims;
         this.deadLetters = deadLetters;
         this.views = List.copyOf(views);
         this.processing = processing;
@@ -113,7 +120,7 @@ public class Writes {
                 continue;
             }
             for (Map.Entry<String, Long> aggregate : reached.entrySet()) {
-                if (!processedHere(view, aggregate.getKey()) || parked(view, aggregate.getKey())) {
+                if (parked(view, aggregate.getKey()) || unprocessed(view, aggregate.getKey())) {
                     continue;
                 }
                 long remaining = Math.max(0, deadline - System.nanoTime());
@@ -137,13 +144,16 @@ public class Writes {
     }
 
     /**
-     * False when this instance processes some segments of the view but not the aggregate's: another instance
-     * applies it and its signal does not reach here. While the processor has claimed nothing yet (it is starting),
-     * the writer waits.
+     * Whether no live instance processes the aggregate's segment of the view now: its claim belongs to an instance
+     * that is gone, so it will not be applied before the claim expires. A segment processed here is never so (this
+     * instance is live), and unclaimed segments are waited for (an instance claims them within its claim interval).
      */
-    private boolean processedHere(AppliedEvents view, String aggregateId) {
+    private boolean unprocessed(AppliedEvents view, String aggregateId) {
         Map<Integer, EventTrackerStatus> status = status(view);
-        return status.isEmpty() || status.values().stream().anyMatch(s -> s.getSegment().matches(aggregateId));
+        if (status.values().stream().anyMatch(s -> s.getSegment().matches(aggregateId))) {
+            return false;
+        }
+        return claims.claimedByLostInstance(view.processingGroup(), aggregateId);
     }
 
     /**

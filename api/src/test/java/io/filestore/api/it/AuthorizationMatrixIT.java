@@ -171,6 +171,7 @@ class AuthorizationMatrixIT {
                 e("POST", "/api/files/{id}/delivery-url", false, f -> "/api/files/" + f.fileId() + "/delivery-url", json,
                         "{}", READERS),
                 e("GET", "/api/admin/cdn", false, f -> "/api/admin/cdn", SYSTEM_ADMINS),
+                e("GET", "/api/admin/cluster", false, f -> "/api/admin/cluster", SYSTEM_ADMINS),
                 e("POST", "/api/admin/cdn/signing-keys/rotate", false, f -> "/api/admin/cdn/signing-keys/rotate",
                         SYSTEM_ADMINS),
                 e("DELETE", "/api/files/{id}/share/{shareId}", true,

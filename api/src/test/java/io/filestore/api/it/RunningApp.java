@@ -87,6 +87,25 @@ final class RunningApp {
         }
     }
 
+    /**
+     * One instance of a cluster for one test class (stopped by it): log {@code target/it-<name>.log}, the given
+     * data directory, which several instances share (only the first one starts it afresh: {@code fresh}), and
+     * {@code environment} over the defaults (a database and index prefix of the test's own, an instance id,
+     * {@code FILESTORE_CLUSTER_BALANCE_SEGMENTS=true} to balance). Start the members one after the other: the
+     * first one creates the shared directory's keys.
+     */
+    static RunningApp clusterMember(String name, Path dataDir, boolean fresh, Map<String, String> environment) {
+        Path target = Paths.get("target").toAbsolutePath();
+        try {
+            return start(dataDir, target.resolve("it-" + name + ".log"), "256m", environment, freePort(), fresh);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start the application", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A request to this application as the system administrator (HTTP Basic with the configured password). */
     java.net.http.HttpRequest.Builder asAdmin(String path) {
         String basic = java.util.Base64.getEncoder().encodeToString((ADMIN + ":" + ADMIN_PASSWORD)
@@ -230,6 +249,11 @@ final class RunningApp {
                 + "\n-----END PUBLIC KEY-----\n");
         environment.put("FILESTORE_SECURITY_JWT_PUBLIC_KEY_LOCATION", publicKey.toString());
         environment.put("FILESTORE_SECURITY_JWT_ISSUER", JWT_ISSUER);
+        // The shared application and the short-lived extra instances of some tests use the same database, and some
+        // of those are killed with -9: balancing would hand the shared application's segments to instances that
+        // then die, and its views would stall until their claims expire. Segments stay where they are claimed
+        // first; ClusterProcessingIT turns balancing on for its own cluster on a database of its own.
+        environment.put("FILESTORE_CLUSTER_BALANCE_SEGMENTS", "false");
         environment.putAll(extraEnv);
         builder.redirectErrorStream(true).redirectOutput(fresh ? ProcessBuilder.Redirect.to(log.toFile())
                 : ProcessBuilder.Redirect.appendTo(log.toFile()));

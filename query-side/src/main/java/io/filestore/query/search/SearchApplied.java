@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
  * What the search index applied. The projection signals the files of each written batch itself
  * ({@link IndexSignals}); a writer waits until its change is in the index and a refresh made it searchable
  * ({@link IndexVisibility}). The index is known to be behind while its last batch could not be written or it is
- * being rebuilt.
+ * being rebuilt. An event applied by another instance's search processor (announced to this one through
+ * {@link #applied}) wakes this instance's writers the same way.
  */
 @Component
 public class SearchApplied extends AppliedSignals {
@@ -29,6 +30,16 @@ public class SearchApplied extends AppliedSignals {
     @Override
     public boolean knownBehind() {
         return signals.writeFailing() || !manager.steadyOnceReady();
+    }
+
+    @Override
+    public void applied(String aggregateId, long sequence) {
+        super.applied(aggregateId, sequence);
+        try {
+            signals.indexed(new FileId(aggregateId), sequence);
+        } catch (InvalidValueException e) {
+            // not a file: nothing of it is indexed
+        }
     }
 
     @Override
