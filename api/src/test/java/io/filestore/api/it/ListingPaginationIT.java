@@ -127,7 +127,7 @@ class ListingPaginationIT {
     void rejectsCursorsThatAreNotThisListingsOrThisUsers() {
         Api alice = newUser();
         Api bob = newUser();
-        List<String> ids = upload(alice, 3);
+        List<String> ids = upload(alice, 4);
         alice.delete("/api/files/" + ids.get(0));
         alice.delete("/api/files/" + ids.get(1));
         String cursor = data(alice.get("/api/files?limit=1")).get("pagination").get("nextCursor").asString();
