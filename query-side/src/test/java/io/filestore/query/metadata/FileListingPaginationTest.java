@@ -133,7 +133,7 @@ class FileListingPaginationTest {
         schema.execute("ANALYZE file_view");
         FilePage estimated = repository.listLive(alice, ListingPaging.first(5, 12));
         assertThat(estimated.totalExact()).isFalse();
-        assertThat(estimated.total()).isGreaterThan(12);
+        assertThat(estimated.total()).isBetween(25L, 35L); // the planner's estimate, not just the floor of 13
         assertThat(estimated.files()).hasSize(5);
         assertThat(estimated.next()).isNotNull();
 
