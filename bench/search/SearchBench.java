@@ -282,6 +282,9 @@ public class SearchBench {
                         }
                         Matcher m = CURSOR.matcher(response.body());
                         if (!m.find()) {
+                            if (page == 1) {
+                                return null; // a build without listing cursors: nothing to measure
+                            }
                             break;
                         }
                         cursor = m.group(1);
@@ -467,7 +470,7 @@ public class SearchBench {
             for (String kind : new String[]{"baseline-get", "baseline-list", "list-cursor", "fulltext", "filtered",
                     "faceted", "deep-paged"}) {
                 String k = "latency." + kind + "." + c;
-                if (p.getProperty(k + ".p50") == null) {
+                if (p.getProperty(k + ".p50") == null || "0".equals(p.getProperty(k + ".count"))) {
                     continue;
                 }
                 double p50 = Double.parseDouble(p.getProperty(k + ".p50"));
