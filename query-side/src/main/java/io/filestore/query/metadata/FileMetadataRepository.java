@@ -37,6 +37,12 @@ public class FileMetadataRepository {
 
     private static final String FILE_COLUMNS = "file_id, owner_id, name, media_type, size, blob_sha256, version, "
             + "description, tags, folder, attributes, created_at, updated_at, content_updated_at, deleted_at, aggregate_seq";
+    /**
+     * How many times the exact-count limit the planner's estimate must be before the count is skipped: the estimate
+     * comes from statistics that may be a few autoanalyze periods old, and a listing near the limit is counted.
+     * Listings the statistics put at 1,000 files or fewer are always counted (up to the limit), whatever the limit.
+     */
+    private static final long CLEARLY_LARGER = 4;
     private static final String FILE_COLUMNS_OF_F = "f." + FILE_COLUMNS.replace(", ", ", f.");
 
     private final JdbcClient jdbc;
@@ -255,13 +261,18 @@ public class FileMetadataRepository {
             return new FilePage(withPermissions(files), paging.offset() + files.size(), true, null);
         }
         long exactLimit = paging.exactTotalLimit();
+        long estimate = estimate(from, params);
+        if (estimate > CLEARLY_LARGER * Math.max(exactLimit, 250)) {
+            // far beyond the limit by the statistics: counting even up to the limit would cost more than the page
+            return new FilePage(withPermissions(files), estimate, false, next);
+        }
         long counted = jdbc.sql("SELECT count(*) FROM (SELECT 1 " + from + " LIMIT :cap) capped")
                 .params(params).param("cap", exactLimit + 1)
                 .query(Long.class).single();
         if (counted <= exactLimit) {
             return new FilePage(withPermissions(files), counted, true, next);
         }
-        return new FilePage(withPermissions(files), Math.max(estimate(from, params), exactLimit + 1), false, next);
+        return new FilePage(withPermissions(files), Math.max(estimate, exactLimit + 1), false, next);
     }
 
     /** PostgreSQL's estimate of the number of rows {@code from} selects (the planner's, from the table statistics). */

@@ -143,6 +143,33 @@ class FileListingPaginationTest {
     }
 
     @Test
+    void takesTheEstimateWithoutCountingWhenTheStatisticsPutTheListingFarBeyondTheLimit() throws SQLException {
+        schema.execute("ALTER TABLE file_view SET (autovacuum_enabled = false)"); // statistics change only below
+        schema.execute("""
+                INSERT INTO file_view (file_id, owner_id, name, media_type, size, blob_sha256, version, aggregate_seq,
+                                       created_at, updated_at, content_updated_at)
+                SELECT gen_random_uuid(), 'alice', 'f.txt', 'text/plain', 1, repeat('a', 64), 1, 0,
+                       TIMESTAMPTZ '2026-03-21 10:00:00Z' + i * INTERVAL '1 second',
+                       TIMESTAMPTZ '2026-03-21 10:00:00Z', TIMESTAMPTZ '2026-03-21 10:00:00Z'
+                FROM generate_series(1, 1200) AS i
+                """, "ANALYZE file_view");
+        FilePage first = repository.listLive(alice, ListingPaging.first(5, 100));
+        assertThat(first.totalExact()).isFalse();
+        assertThat(first.total()).isBetween(1100L, 1300L);
+
+        // most files go, the statistics still count them: the next page answers the (stale) estimate; counted, the
+        // 61 files left would be under the limit of 100 and exact
+        schema.execute("DELETE FROM file_view WHERE created_at < TIMESTAMPTZ '2026-03-21 10:19:00Z'");
+        FilePage next = repository.listLive(alice, new ListingPaging(0, first.next(), 5, 100));
+        assertThat(next.totalExact()).isFalse();
+        assertThat(next.total()).isBetween(1100L, 1300L);
+        // with a limit the estimate does not clearly exceed, the listing is counted exactly
+        FilePage counted = repository.listLive(alice, new ListingPaging(0, first.next(), 5, 1000));
+        assertThat(counted.totalExact()).isTrue();
+        assertThat(counted.total()).isEqualTo(1200 - 18 * 60 - 59);
+    }
+
+    @Test
     void walksTheTrashByDeletionTimeWithTies() {
         List<FileView> trashed = new ArrayList<>();
         for (int i = 0; i < 17; i++) {
