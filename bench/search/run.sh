@@ -8,6 +8,9 @@
 # Environment (defaults): BENCH_DB=filestore_bench  BENCH_PREFIX=filestore-bench  BENCH_USERS=4  BENCH_PORT=18090
 #   BENCH_HEAP=512m  PGHOST=127.0.0.1 PGUSER=filestore PGPASSWORD=filestore  ES_URL=http://127.0.0.1:9200
 #   JAVA (the newest JDK under /usr/lib/jvm)  BENCH_PHASES="latency rebuild uploads" (what runs after indexing)
+#   BENCH_JAR (api/target/filestore.jar) the application to measure
+#   BENCH_KINDS (all) the latency kinds to measure, comma-separated: baseline-get, baseline-list, list-cursor,
+#   fulltext, filtered, faceted, deep-paged (list-cursor needs a build whose plain listing answers nextCursor)
 # The database BENCH_DB is dropped and recreated, and the indices BENCH_PREFIX-* are deleted. Results go to
 # bench/search/results/<date>-<FILES>.{json,md}.
 set -euo pipefail
@@ -23,7 +26,7 @@ HEAP="${BENCH_HEAP:-512m}"
 ES="${ES_URL:-http://127.0.0.1:9200}"
 export PGHOST="${PGHOST:-127.0.0.1}" PGUSER="${PGUSER:-filestore}" PGPASSWORD="${PGPASSWORD:-filestore}"
 JAVA="${JAVA:-$(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | sort -V | tail -1)}"
-JAR="$REPO/api/target/filestore.jar"
+JAR="${BENCH_JAR:-$REPO/api/target/filestore.jar}"
 WORK="$HERE/work"
 STAMP="$(date -u +%Y%m%d-%H%M%S)"
 RESULTS="$WORK/results-$STAMP.properties"
@@ -100,7 +103,7 @@ bench index "$APP" "$ES" "$PREFIX-files" "$FILES" "$RESULTS"
 
 if [[ "$PHASES" == *" latency "* ]]; then
   say "query latency (as $USER0)"
-  bench latency "$APP" "$USER0" "$RESULTS"
+  bench latency "$APP" "$USER0" "$RESULTS" ${BENCH_KINDS:+"$BENCH_KINDS"}
 fi
 if [[ "$PHASES" == *" rebuild "* ]]; then
   say "rebuild by replay into a new index, searches running"

@@ -194,7 +194,7 @@ function pager(pagination, offset, onPage) {
   return h('div', { class: 'pager' },
     h('button', { type: 'button', disabled: offset <= 0, onclick: () => onPage(Math.max(0, offset - limit)) }, 'Previous'),
     h('span', { class: 'muted', id: 'page-info' },
-      total ? `${offset + 1}-${Math.min(offset + limit, total)} of ${total}${pagination.totalRelation === 'gte' ? '+' : ''}` : '0'),
+      total ? `${offset + 1}-${Math.min(offset + limit, total)} of ${pagination.totalExact === false ? 'about ' : ''}${total}${pagination.totalRelation === 'gte' ? '+' : ''}` : '0'),
     h('button', { type: 'button', disabled: !pagination.hasMore, onclick: () => onPage(offset + limit) }, 'Next'));
 }
 

@@ -22,7 +22,6 @@ import io.filestore.command.api.RestoreFileVersionCommand;
 import io.filestore.command.api.UnknownVersionException;
 import io.filestore.command.api.UpdateFileMetadataCommand;
 import io.filestore.command.api.VersionConflictException;
-import io.filestore.query.metadata.api.FilePage;
 import io.filestore.query.metadata.api.FileVersionView;
 import io.filestore.query.metadata.api.FileView;
 import jakarta.servlet.http.HttpServletRequest;
@@ -50,8 +49,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/files")
 public class FileController {
 
-    static final int MAX_LIMIT = 100;
-    static final int MAX_OFFSET = 100_000;
+    /** The parameters of the plain listing: with a plain listing cursor and only these, PostgreSQL answers. */
+    private static final java.util.Set<String> PLAIN_PARAMETERS = java.util.Set.of("cursor", "limit", "offset");
 
     private final io.filestore.api.write.Writes writes;
     private final FileQueries queries;
@@ -62,11 +61,13 @@ public class FileController {
     private final AccessRecorder accesses;
     private final FileSearch search;
     private final IdempotentUploads idempotentUploads;
+    private final FileListings listings;
 
     public FileController(io.filestore.api.write.Writes writes, FileQueries queries, UploadReader uploads, BlobStore blobs,
                           FilestoreProperties properties, FileCreator creator, AccessRecorder accesses,
-                          FileSearch search, IdempotentUploads idempotentUploads) {
+                          FileSearch search, IdempotentUploads idempotentUploads, FileListings listings) {
         this.idempotentUploads = idempotentUploads;
+        this.listings = listings;
         this.accesses = accesses;
         this.search = search;
         this.writes = writes;
@@ -95,21 +96,25 @@ public class FileController {
                 .body(ApiResponse.ok(FileResponse.of(view)));
     }
 
-    /** Newest first from PostgreSQL; with filters, sort, cursor or facets from the search index. */
+    /**
+     * Newest first from PostgreSQL, paged by {@code cursor} (a plain listing cursor) or {@code offset}; with filters,
+     * sort, a search cursor or facets from the search index.
+     */
     @GetMapping
     @QueryParameters({"q", "tags", "folder", "recursive", "mimeType", "minSize", "maxSize", "createdAfter",
             "createdBefore", "updatedAfter", "updatedBefore", "owner", "sort", "cursor", "facets", "facetSize",
             "offset", "limit"})
     public ApiResponse<Map<String, Object>> list(Caller caller,
                                                  @RequestParam(defaultValue = "20") int limit,
-                                                 @RequestParam(defaultValue = "0") int offset,
+                                                 @RequestParam(required = false) Integer offset,
                                                  HttpServletRequest request) {
-        if (search.wantsIndex(request)) {
+        String cursor = request.getParameter("cursor");
+        boolean plainCursor = ListingCursor.isListingCursor(cursor)
+                && PLAIN_PARAMETERS.containsAll(request.getParameterMap().keySet());
+        if (!plainCursor && search.wantsIndex(request)) {
             return ApiResponse.ok(search.list(caller.actor(), request));
         }
-        checkPaging(limit, offset);
-        FilePage page = queries.list(caller.actor(), offset, limit);
-        return ApiResponse.ok(pageBody(page, limit, offset));
+        return ApiResponse.ok(listings.live(caller.actor(), limit, offset, cursor));
     }
 
     @GetMapping("/{id}")
@@ -232,21 +237,6 @@ public class FileController {
         ExpectedState expected = IfMatch.from(request);
         writes.send(new DeleteFileCommand(fileId, caller.actor(), expected));
         return withEtag(queries.trashed(fileId, caller.actor()));
-    }
-
-    static void checkPaging(int limit, int offset) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new BadRequestException("limit", "limit must be between 1 and " + MAX_LIMIT);
-        }
-        if (offset < 0 || offset > MAX_OFFSET) {
-            throw new BadRequestException("offset", "offset must be between 0 and " + MAX_OFFSET);
-        }
-    }
-
-    static Map<String, Object> pageBody(FilePage page, int limit, int offset) {
-        return Map.of("files", page.files().stream().map(FileResponse::of).toList(),
-                "pagination", Map.of("offset", offset, "limit", limit, "total", page.total(),
-                        "hasMore", offset + page.files().size() < page.total()));
     }
 
     /** The declared media type, else one guessed from the name's extension, else application/octet-stream. */

@@ -15,6 +15,7 @@ import io.filestore.query.metadata.api.FindTrashedFileQuery;
 import io.filestore.query.metadata.api.FindVersionQuery;
 import io.filestore.query.metadata.api.ListFilesQuery;
 import io.filestore.query.metadata.api.ListTrashQuery;
+import io.filestore.query.metadata.api.ListingPaging;
 import io.filestore.query.metadata.api.ListVersionsQuery;
 import io.filestore.query.metadata.api.ViewSequenceQuery;
 import java.util.List;
@@ -66,16 +67,16 @@ public class FileQueries {
                 .orElseThrow(() -> new UnknownFileException("no file " + fileId + " in the trash"));
     }
 
-    public FilePage list(Actor caller, int offset, int limit) {
-        return join(queries.query(new ListFilesQuery(caller, offset, limit), FilePage.class));
+    public FilePage list(Actor caller, ListingPaging paging) {
+        return join(queries.query(new ListFilesQuery(caller, paging), FilePage.class));
     }
 
-    public FilePage trash(Actor caller, int offset, int limit) {
-        return join(queries.query(new ListTrashQuery(caller, offset, limit), FilePage.class));
+    public FilePage trash(Actor caller, ListingPaging paging) {
+        return join(queries.query(new ListTrashQuery(caller, paging), FilePage.class));
     }
 
-    public FilePage sharedWith(Actor caller, int offset, int limit) {
-        return join(queries.query(new io.filestore.query.metadata.api.ListSharedWithQuery(caller, offset, limit),
+    public FilePage sharedWith(Actor caller, ListingPaging paging) {
+        return join(queries.query(new io.filestore.query.metadata.api.ListSharedWithQuery(caller, paging),
                 FilePage.class));
     }
 

@@ -21,17 +21,19 @@ class TrashController {
 
     private final io.filestore.api.write.Writes writes;
     private final FileQueries queries;
+    private final FileListings listings;
 
-    TrashController(io.filestore.api.write.Writes writes, FileQueries queries) {
+    TrashController(io.filestore.api.write.Writes writes, FileQueries queries, FileListings listings) {
         this.writes = writes;
         this.queries = queries;
+        this.listings = listings;
     }
 
     @GetMapping
     public ApiResponse<Map<String, Object>> list(Caller caller, @RequestParam(defaultValue = "20") int limit,
-                                                 @RequestParam(defaultValue = "0") int offset) {
-        FileController.checkPaging(limit, offset);
-        return ApiResponse.ok(FileController.pageBody(queries.trash(caller.actor(), offset, limit), limit, offset));
+                                                 @RequestParam(required = false) Integer offset,
+                                                 @RequestParam(required = false) String cursor) {
+        return ApiResponse.ok(listings.trash(caller.actor(), limit, offset, cursor));
     }
 
     @PostMapping("/{id}/restore")

@@ -20,7 +20,6 @@ import io.filestore.command.api.ShareFileCommand;
 import io.filestore.command.api.UnknownShareException;
 import io.filestore.command.api.UnknownUserException;
 import io.filestore.command.api.UserId;
-import io.filestore.query.metadata.api.FilePage;
 import io.filestore.query.metadata.api.FileView;
 import io.filestore.query.shares.api.ListFileSharesQuery;
 import io.filestore.query.shares.api.ListOutgoingSharesQuery;
@@ -58,6 +57,7 @@ class ShareController {
     private final io.filestore.api.write.Writes writes;
     private final QueryGateway queryGateway;
     private final FileQueries files;
+    private final io.filestore.api.files.FileListings listings;
     private final PasswordEncoder encoder = Passwords.encoder();
 
     private final Accounts accounts;
@@ -66,7 +66,9 @@ class ShareController {
 
     ShareController(io.filestore.api.write.Writes writes, QueryGateway queryGateway, FileQueries files,
                            Accounts accounts,
-                           SecurityProperties security, InputProperties input) {
+                           SecurityProperties security, InputProperties input,
+                           io.filestore.api.files.FileListings listings) {
+        this.listings = listings;
         this.accounts = accounts;
         this.security = security;
         this.input = input;
@@ -171,29 +173,29 @@ class ShareController {
     @GetMapping("/api/files/shared")
     public ApiResponse<Map<String, Object>> shared(Caller caller, @RequestParam(defaultValue = "in") String direction,
                                                    @RequestParam(defaultValue = "20") int limit,
-                                                   @RequestParam(defaultValue = "0") int offset) {
+                                                   @RequestParam(required = false) Integer offset,
+                                                   @RequestParam(required = false) String cursor) {
+        if (direction.equals("in")) {
+            return ApiResponse.ok(listings.sharedWith(caller.actor(), limit, offset, cursor));
+        }
+        if (!direction.equals("out")) {
+            throw new BadRequestException("direction", "direction must be in or out");
+        }
+        if (cursor != null) {
+            throw new BadRequestException("cursor", "the outgoing shares are paged by offset");
+        }
+        int from = offset == null ? 0 : offset;
         if (limit < 1 || limit > 100) {
             throw new BadRequestException("limit", "limit must be between 1 and 100");
         }
-        if (offset < 0 || offset > 100_000) {
+        if (from < 0 || from > 100_000) {
             throw new BadRequestException("offset", "offset must be between 0 and 100000");
         }
-        if (direction.equals("out")) {
-            List<ShareView> outgoing = queryGateway.query(new ListOutgoingSharesQuery(caller.userId(), offset,
-                    limit + 1), ResponseTypes.multipleInstancesOf(ShareView.class)).join(); // one more: hasMore
-            return ApiResponse.ok(Map.of("shares", outgoing.stream().limit(limit).map(ShareController::describe)
-                            .toList(),
-                    "pagination", io.filestore.api.web.Pagination.of(offset, limit, outgoing.size() > limit)));
-        }
-        if (!direction.equals("in")) {
-            throw new BadRequestException("direction", "direction must be in or out");
-        }
-        FilePage page = files.sharedWith(caller.actor(), offset, limit);
-        List<io.filestore.api.files.FileResponse> shared = page.files().stream()
-                .map(io.filestore.api.files.FileResponse::of).toList();
-        return ApiResponse.ok(Map.of("files", shared,
-                "pagination", Map.of("offset", offset, "limit", limit, "total", page.total(),
-                        "hasMore", offset + page.files().size() < page.total())));
+        List<ShareView> outgoing = queryGateway.query(new ListOutgoingSharesQuery(caller.userId(), from,
+                limit + 1), ResponseTypes.multipleInstancesOf(ShareView.class)).join(); // one more: hasMore
+        return ApiResponse.ok(Map.of("shares", outgoing.stream().limit(limit).map(ShareController::describe)
+                        .toList(),
+                "pagination", io.filestore.api.web.Pagination.of(from, limit, outgoing.size() > limit)));
     }
 
     private List<ShareView> shares(FileId fileId) {

@@ -51,12 +51,12 @@ public class FileMetadataQueryHandler {
 
     @QueryHandler
     public FilePage handle(ListFilesQuery query) {
-        return repository.listLive(query.caller().userId(), query.offset(), query.limit());
+        return repository.listLive(query.caller().userId(), query.paging());
     }
 
     @QueryHandler
     public FilePage handle(ListTrashQuery query) {
-        return repository.listTrash(query.caller().userId(), query.offset(), query.limit());
+        return repository.listTrash(query.caller().userId(), query.paging());
     }
 
     @QueryHandler
@@ -81,7 +81,7 @@ public class FileMetadataQueryHandler {
 
     @QueryHandler
     public FilePage handle(ListSharedWithQuery query) {
-        return repository.listSharedWith(query.caller().grantees(), query.offset(), query.limit());
+        return repository.listSharedWith(query.caller().grantees(), query.paging());
     }
 
     private static boolean readable(FileView file, Actor caller) {

@@ -14,6 +14,8 @@ import io.filestore.command.api.UserId;
 import io.filestore.query.metadata.api.FilePage;
 import io.filestore.query.metadata.api.FileVersionView;
 import io.filestore.query.metadata.api.FileView;
+import io.filestore.query.metadata.api.ListingPaging;
+import io.filestore.query.metadata.api.ListingPosition;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -34,6 +37,13 @@ public class FileMetadataRepository {
 
     private static final String FILE_COLUMNS = "file_id, owner_id, name, media_type, size, blob_sha256, version, "
             + "description, tags, folder, attributes, created_at, updated_at, content_updated_at, deleted_at, aggregate_seq";
+    /**
+     * How many times the exact-count limit the planner's estimate must be before the count is skipped: the estimate
+     * comes from statistics that may be a few autoanalyze periods old, and a listing near the limit is counted.
+     * Listings the statistics put at 1,000 files or fewer are always counted (up to the limit), whatever the limit.
+     */
+    private static final long CLEARLY_LARGER = 4;
+    private static final String FILE_COLUMNS_OF_F = "f." + FILE_COLUMNS.replace(", ", ", f.");
 
     private final JdbcClient jdbc;
     private final JsonMapper json = JsonMapper.builder().build();
@@ -160,16 +170,11 @@ public class FileMetadataRepository {
         return grants(List.of(fileId)).getOrDefault(fileId, List.of());
     }
 
-    FilePage listSharedWith(java.util.Set<String> grantees, int offset, int limit) {
-        String where = "FROM file_view f WHERE f.deleted_at IS NULL AND EXISTS (SELECT 1 FROM file_access a "
-                + "WHERE a.file_id = f.file_id AND a.grantee IN (:grantees) AND (a.expires_at IS NULL OR a.expires_at > now()))";
-        List<FileView> files = jdbc.sql("SELECT " + FILE_COLUMNS.replace("file_id,", "f.file_id,") + " " + where
-                        + " ORDER BY f.updated_at DESC, f.file_id DESC OFFSET :offset LIMIT :limit")
-                .param("grantees", List.copyOf(grantees)).param("offset", offset).param("limit", limit)
-                .query(this::mapFile).list();
-        long total = jdbc.sql("SELECT count(*) " + where).param("grantees", List.copyOf(grantees))
-                .query(Long.class).single();
-        return new FilePage(withPermissions(files), total);
+    FilePage listSharedWith(java.util.Set<String> grantees, ListingPaging paging) {
+        return page("FROM file_view f WHERE f.deleted_at IS NULL AND EXISTS (SELECT 1 FROM file_access a "
+                        + "WHERE a.file_id = f.file_id AND a.grantee IN (:grantees) "
+                        + "AND (a.expires_at IS NULL OR a.expires_at > now()))",
+                Map.of("grantees", List.copyOf(grantees)), "f.updated_at", FileView::updatedAt, paging);
     }
 
     FileView withPermissions(FileView file) {
@@ -221,26 +226,60 @@ public class FileMetadataRepository {
                 .map(this::withPermissions);
     }
 
-    FilePage listLive(UserId owner, int offset, int limit) {
-        List<FileView> files = jdbc.sql("SELECT " + FILE_COLUMNS + " FROM file_view "
-                        + "WHERE owner_id = :owner AND deleted_at IS NULL "
-                        + "ORDER BY created_at DESC, file_id DESC OFFSET :offset LIMIT :limit")
-                .param("owner", owner.value()).param("offset", offset).param("limit", limit)
-                .query(this::mapFile).list();
-        long total = jdbc.sql("SELECT count(*) FROM file_view WHERE owner_id = :owner AND deleted_at IS NULL")
-                .param("owner", owner.value()).query(Long.class).single();
-        return new FilePage(withPermissions(files), total);
+    FilePage listLive(UserId owner, ListingPaging paging) {
+        return page("FROM file_view f WHERE f.owner_id = :owner AND f.deleted_at IS NULL",
+                Map.of("owner", owner.value()), "f.created_at", FileView::createdAt, paging);
     }
 
-    FilePage listTrash(UserId owner, int offset, int limit) {
-        List<FileView> files = jdbc.sql("SELECT " + FILE_COLUMNS + " FROM file_view "
-                        + "WHERE owner_id = :owner AND deleted_at IS NOT NULL "
-                        + "ORDER BY deleted_at DESC, file_id DESC OFFSET :offset LIMIT :limit")
-                .param("owner", owner.value()).param("offset", offset).param("limit", limit)
+    FilePage listTrash(UserId owner, ListingPaging paging) {
+        return page("FROM file_view f WHERE f.owner_id = :owner AND f.deleted_at IS NOT NULL",
+                Map.of("owner", owner.value()), "f.deleted_at", FileView::deletedAt, paging);
+    }
+
+    /**
+     * One page of the files {@code from} selects, ordered by {@code key} then file id, both descending: after the
+     * paging's position (an index seek on the listing's index) or at its offset. One more row than the page is read
+     * to tell whether another page follows without counting.
+     */
+    private FilePage page(String from, Map<String, ?> params, String key, Function<FileView, Instant> keyOf,
+                          ListingPaging paging) {
+        ListingPosition after = paging.after();
+        List<FileView> rows = jdbc.sql("SELECT " + FILE_COLUMNS_OF_F + " " + from
+                        + (after == null ? "" : " AND (" + key + ", f.file_id) < (:afterAt, :afterId)")
+                        + " ORDER BY " + key + " DESC, f.file_id DESC OFFSET :offset LIMIT :limit")
+                .params(params)
+                .param("afterAt", after == null ? null : Timestamp.from(after.at()))
+                .param("afterId", after == null ? null : uuid(after.fileId()))
+                .param("offset", paging.offset()).param("limit", paging.limit() + 1)
                 .query(this::mapFile).list();
-        long total = jdbc.sql("SELECT count(*) FROM file_view WHERE owner_id = :owner AND deleted_at IS NOT NULL")
-                .param("owner", owner.value()).query(Long.class).single();
-        return new FilePage(withPermissions(files), total);
+        boolean more = rows.size() > paging.limit();
+        List<FileView> files = more ? rows.subList(0, paging.limit()) : rows;
+        FileView last = more ? files.get(files.size() - 1) : null;
+        ListingPosition next = last == null ? null : new ListingPosition(keyOf.apply(last), last.fileId());
+        if (!more && after == null && (paging.offset() == 0 || !files.isEmpty())) {
+            // the last page of an offset listing that reached it: the total is known without counting
+            return new FilePage(withPermissions(files), paging.offset() + files.size(), true, null);
+        }
+        long exactLimit = paging.exactTotalLimit();
+        long estimate = estimate(from, params);
+        if (estimate > CLEARLY_LARGER * Math.max(exactLimit, 250)) {
+            // far beyond the limit by the statistics: counting even up to the limit would cost more than the page
+            return new FilePage(withPermissions(files), estimate, false, next);
+        }
+        long counted = jdbc.sql("SELECT count(*) FROM (SELECT 1 " + from + " LIMIT :cap) capped")
+                .params(params).param("cap", exactLimit + 1)
+                .query(Long.class).single();
+        if (counted <= exactLimit) {
+            return new FilePage(withPermissions(files), counted, true, next);
+        }
+        return new FilePage(withPermissions(files), Math.max(estimate, exactLimit + 1), false, next);
+    }
+
+    /** PostgreSQL's estimate of the number of rows {@code from} selects (the planner's, from the table statistics). */
+    private long estimate(String from, Map<String, ?> params) {
+        String plan = jdbc.sql("EXPLAIN (FORMAT JSON) SELECT 1 " + from).params(params)
+                .query(String.class).single();
+        return json.readTree(plan).path(0).path("Plan").path("Plan Rows").asLong(0);
     }
 
     List<FileVersionView> versions(FileId fileId) {
