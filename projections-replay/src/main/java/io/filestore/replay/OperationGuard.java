@@ -70,6 +70,49 @@ public class OperationGuard {
      * the way (here or on another instance).
      */
     public void begin(Kind kind) {
+        begin(kind, true);
+    }
+
+    /**
+     * Takes {@code kind} for the recovery at start of operations a stop interrupted: as {@link #begin}, retried for
+     * at most {@code wait}, but beside other live instances too (rolling back, or finding that the operation is in
+     * fact running on another instance, needs no processor reset; a resume that resets processors checks
+     * {@link #requireAlone} itself). Holding it, the caller reads the unfinished operations: one still RUNNING in
+     * the table then is not running anywhere, since an operation keeps its kind's lock until it has recorded its end.
+     *
+     * @return false when another instance runs an operation of this kind (or one in the way) now: leave its
+     *         unfinished rows alone
+     */
+    public boolean beginRecovery(Kind kind, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try {
+                begin(kind, false);
+                return true;
+            } catch (OperationConflictException e) {
+                if (System.nanoTime() > deadline) {
+                    log.info("Not recovering interrupted {}s now: {}", name(kind), e.getMessage());
+                    return false;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /** Throws {@link OtherInstancesLiveException} while other instances are live (a processor reset needs them gone). */
+    public void requireAlone(Kind kind) {
+        List<String> others = instances.others();
+        if (!others.isEmpty()) {
+            throw new OtherInstancesLiveException(name(kind), others);
+        }
+    }
+
+    private void begin(Kind kind, boolean resets) {
         Connection connection;
         try {
             connection = dataSource.getConnection();
@@ -81,11 +124,8 @@ public class OperationGuard {
         boolean keep = false;
         try {
             take(connection, kind);
-            if (kind == Kind.RESTORE || kind == Kind.REBUILD) {
-                List<String> others = instances.others();
-                if (!others.isEmpty()) {
-                    throw new OtherInstancesLiveException(name(kind), others);
-                }
+            if (resets && (kind == Kind.RESTORE || kind == Kind.REBUILD)) {
+                requireAlone(kind);
             }
             synchronized (held) {
                 held.put(kind, connection);

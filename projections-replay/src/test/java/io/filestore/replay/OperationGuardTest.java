@@ -147,6 +147,25 @@ class OperationGuardTest {
     }
 
     @Test
+    void aRecoveryAtStartLeavesAloneWhatAnotherLiveInstanceIsRunning() {
+        OperationGuard starting = guard(List.of("host-a:8080"));
+        other.begin(Kind.BACKUP); // running on the live instance: its row is RUNNING in the table
+
+        assertThat(starting.beginRecovery(Kind.BACKUP, java.time.Duration.ZERO)).isFalse();
+        assertThat(starting.beginRecovery(Kind.RESTORE, java.time.Duration.ZERO)).isFalse();
+        other.end(Kind.BACKUP);
+
+        // nothing running anywhere: the recovery may roll back beside other instances...
+        assertThat(starting.beginRecovery(Kind.RESTORE, java.time.Duration.ZERO)).isTrue();
+        assertThatThrownBy(() -> other.begin(Kind.BACKUP)).hasMessage("a restore is running");
+        // ...but a resume that resets processors needs them gone
+        assertThatThrownBy(() -> starting.requireAlone(Kind.RESTORE))
+                .isInstanceOf(OtherInstancesLiveException.class);
+        starting.end(Kind.RESTORE);
+        other.begin(Kind.BACKUP);
+    }
+
+    @Test
     void idsSortByTimeAndAreSafeFileNames() {
         String id = OperationIds.next(Instant.parse("2026-03-21T10:15:30.5Z"));
 
