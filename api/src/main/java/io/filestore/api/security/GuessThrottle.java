@@ -29,7 +29,8 @@ import org.springframework.stereotype.Component;
  * {@code filestore.security.password-guesses.cleanup-interval} (default 10 min). When the database cannot be reached,
  * this instance counts in its own memory instead ({@link MemoryGuessCounts}, at most {@value #MAX_KEYS} counts, the
  * least recently used dropped) and logs that it does: guessing stays throttled (per instance) and nobody is locked
- * out by the outage. Once the database answers again, its counts are used again.
+ * out by the outage. After a failure the database is asked again only after {@value #RETRY_SHARED_SECONDS} s, so
+ * that logins do not each wait for a connection timeout during an outage; once it answers, its counts are used again.
  */
 @Component
 public class GuessThrottle {
@@ -39,6 +40,7 @@ public class GuessThrottle {
     static final long MAX_DELAY_SECONDS = 900;
     static final long FORGET_AFTER_MINUTES = 60;
     static final int MAX_KEYS = 100_000;
+    static final long RETRY_SHARED_SECONDS = 10;
 
     private static final Logger log = LoggerFactory.getLogger(GuessThrottle.class);
     private static final long FORGET_AFTER_MILLIS = TimeUnit.MINUTES.toMillis(FORGET_AFTER_MINUTES);
@@ -49,6 +51,8 @@ public class GuessThrottle {
     private final GuessCounts shared;
     private final MemoryGuessCounts memory = new MemoryGuessCounts(MAX_KEYS);
     private final AtomicBoolean degraded = new AtomicBoolean();
+    /** While {@link System#nanoTime()} is before this, the database is not asked (it failed just now). */
+    private volatile long sharedRetryAt = System.nanoTime();
 
     @Autowired
     public GuessThrottle(DataSource dataSource,
@@ -78,7 +82,7 @@ public class GuessThrottle {
         String addressKey = addressKey(address);
         Map<String, GuessCounts.Failures> counts;
         try {
-            counts = shared == null ? memory.current(List.of(pair, addressKey), now - FORGET_AFTER_MILLIS)
+            counts = !useShared() ? memory.current(List.of(pair, addressKey), now - FORGET_AFTER_MILLIS)
                     : reachable(shared.current(List.of(pair, addressKey), now - FORGET_AFTER_MILLIS));
         } catch (GuessCounts.GuessCountsUnavailableException e) {
             unreachable(e);
@@ -91,7 +95,7 @@ public class GuessThrottle {
     public void failed(String secret, String address) {
         long now = clock.getAsLong();
         List<String> keys = List.of(pair(secret, address), addressKey(address));
-        if (shared != null) {
+        if (useShared()) {
             try {
                 shared.failed(keys, now, now - FORGET_AFTER_MILLIS);
                 reachable(null);
@@ -107,7 +111,7 @@ public class GuessThrottle {
     public void succeeded(String secret, String address) {
         String pair = pair(secret, address);
         memory.clear(pair);
-        if (shared != null) {
+        if (useShared()) {
             try {
                 shared.clear(pair);
             } catch (GuessCounts.GuessCountsUnavailableException e) {
@@ -136,6 +140,10 @@ public class GuessThrottle {
         return memory.size();
     }
 
+    private boolean useShared() {
+        return shared != null && System.nanoTime() - sharedRetryAt >= 0;
+    }
+
     private <T> T reachable(T value) {
         if (degraded.compareAndSet(true, false)) {
             log.info("Password-guess counts are shared through the database again");
@@ -144,6 +152,7 @@ public class GuessThrottle {
     }
 
     private void unreachable(RuntimeException e) {
+        sharedRetryAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(RETRY_SHARED_SECONDS);
         if (degraded.compareAndSet(false, true)) {
             log.warn("Password-guess counts cannot be reached in the database ({}); this instance throttles with "
                     + "its own in-memory counts until it can", e.getMessage());
