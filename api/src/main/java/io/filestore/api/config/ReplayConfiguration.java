@@ -1,6 +1,8 @@
 package io.filestore.api.config;
 
+import io.filestore.api.cluster.Instances;
 import io.filestore.replay.BackupSettings;
+import io.filestore.replay.LiveInstances;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -12,5 +14,11 @@ public class ReplayConfiguration {
     public BackupSettings backupSettings(FilestoreProperties properties, BackupProperties backup) {
         return new BackupSettings(backup.resolveDirectory(properties.dataDir()), backup.lockTimeout(),
                 backup.replayTimeout());
+    }
+
+    /** The other instances on the database, which a restore or rebuild must not run beside (OperationGuard). */
+    @Bean
+    public LiveInstances liveInstances(Instances instances) {
+        return instances::others;
     }
 }

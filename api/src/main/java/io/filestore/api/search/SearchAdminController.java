@@ -6,6 +6,8 @@ import io.filestore.api.web.Caller;
 import io.filestore.api.web.ForbiddenException;
 import io.filestore.query.search.api.RebuildStatus;
 import io.filestore.query.search.api.SearchIndexAdministration;
+import io.filestore.replay.LiveInstances;
+import io.filestore.replay.OtherInstancesLiveException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,22 +17,30 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Search index administration for the user ids in {@code filestore.admins} (everyone else gets 403):
  * {@code POST /api/admin/search/rebuild} starts a rebuild by replay into a new index with an alias swap at the end
- * (202 with the status), {@code GET /api/admin/search} shows the status.
+ * (202 with the status), {@code GET /api/admin/search} shows the status. A rebuild resets the search processor,
+ * which only works while this is the only running instance: with others live it is refused (409 naming them).
  */
 @RestController
 class SearchAdminController {
 
     private final SearchIndexAdministration administration;
     private final FilestoreProperties properties;
+    private final LiveInstances instances;
 
-    SearchAdminController(SearchIndexAdministration administration, FilestoreProperties properties) {
+    SearchAdminController(SearchIndexAdministration administration, FilestoreProperties properties,
+                          LiveInstances instances) {
         this.administration = administration;
         this.properties = properties;
+        this.instances = instances;
     }
 
     @PostMapping("/api/admin/search/rebuild")
     public ResponseEntity<ApiResponse<RebuildStatus>> rebuild(Caller caller) {
         requireAdmin(caller);
+        java.util.List<String> others = instances.others();
+        if (!others.isEmpty()) {
+            throw new OtherInstancesLiveException("search index rebuild", others);
+        }
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(ApiResponse.ok(administration.rebuild()));
     }
 

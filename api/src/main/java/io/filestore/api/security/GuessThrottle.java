@@ -1,11 +1,16 @@
 package io.filestore.api.security;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,7 +22,15 @@ import org.springframework.stereotype.Component;
  * {@value #MAX_DELAY_SECONDS} s), and an attempt before then is refused (429 with Retry-After) without checking the
  * password. So guessing from one address costs exponential time, while the owner, coming from another address, is
  * not slowed at all. A correct password clears its pair; a count is forgotten {@value #FORGET_AFTER_MINUTES} minutes
- * after its last failure. Memory is bounded: at most {@value #MAX_KEYS} counts, the least recently used dropped.
+ * after its last failure.
+ *
+ * <p>The counts live in PostgreSQL ({@link PostgresGuessCounts}), so that every instance behind a load balancer
+ * throttles the same guesser the same way; forgotten counts are deleted every
+ * {@code filestore.security.password-guesses.cleanup-interval} (default 10 min). When the database cannot be reached,
+ * this instance counts in its own memory instead ({@link MemoryGuessCounts}, at most {@value #MAX_KEYS} counts, the
+ * least recently used dropped) and logs that it does: guessing stays throttled (per instance) and nobody is locked
+ * out by the outage. After a failure the database is asked again only after {@value #RETRY_SHARED_SECONDS} s, so
+ * that logins do not each wait for a connection timeout during an outage; once it answers, its counts are used again.
  */
 @Component
 public class GuessThrottle {
@@ -27,87 +40,132 @@ public class GuessThrottle {
     static final long MAX_DELAY_SECONDS = 900;
     static final long FORGET_AFTER_MINUTES = 60;
     static final int MAX_KEYS = 100_000;
+    static final long RETRY_SHARED_SECONDS = 10;
+
+    private static final Logger log = LoggerFactory.getLogger(GuessThrottle.class);
+    private static final long FORGET_AFTER_MILLIS = TimeUnit.MINUTES.toMillis(FORGET_AFTER_MINUTES);
 
     private final LongSupplier clock;
     private final int freePerPair;
     private final int freePerAddress;
-    private final Map<String, Failures> failures = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Failures> eldest) {
-            return size() > MAX_KEYS;
-        }
-    };
+    private final GuessCounts shared;
+    private final MemoryGuessCounts memory = new MemoryGuessCounts(MAX_KEYS);
+    private final AtomicBoolean degraded = new AtomicBoolean();
+    /** While {@link System#nanoTime()} is before this, the database is not asked (it failed just now). */
+    private volatile long sharedRetryAt = System.nanoTime();
 
     @Autowired
-    public GuessThrottle(@Value("${filestore.security.password-guesses.free-per-pair:5}") int freePerPair,
+    public GuessThrottle(DataSource dataSource,
+                         @Value("${filestore.security.password-guesses.free-per-pair:5}") int freePerPair,
                          @Value("${filestore.security.password-guesses.free-per-address:50}") int freePerAddress) {
-        this(System::nanoTime, freePerPair, freePerAddress);
+        this(System::currentTimeMillis, new PostgresGuessCounts(dataSource), freePerPair, freePerAddress);
     }
 
-    GuessThrottle(LongSupplier clock, int freePerPair, int freePerAddress) {
+    /**
+     * @param clock  the wall clock in epoch milliseconds
+     * @param shared the counts all instances see, or null to count in memory only
+     */
+    GuessThrottle(LongSupplier clock, GuessCounts shared, int freePerPair, int freePerAddress) {
         if (freePerPair < 1 || freePerAddress < 1) {
             throw new IllegalArgumentException("password guess budgets must be at least 1");
         }
         this.clock = clock;
+        this.shared = shared;
         this.freePerPair = freePerPair;
         this.freePerAddress = freePerAddress;
     }
 
-    private static final class Failures {
-        int count;
-        long last;
-    }
-
     /** Seconds the client must wait before it may try a password for {@code secret} again, 0 when it may now. */
-    public synchronized long retryAfter(String secret, String address) {
+    public long retryAfter(String secret, String address) {
         long now = clock.getAsLong();
-        return Math.max(wait(pair(secret, address), freePerPair, now), wait(addressKey(address), freePerAddress, now));
+        String pair = pair(secret, address);
+        String addressKey = addressKey(address);
+        Map<String, GuessCounts.Failures> counts;
+        try {
+            counts = !useShared() ? memory.current(List.of(pair, addressKey), now - FORGET_AFTER_MILLIS)
+                    : reachable(shared.current(List.of(pair, addressKey), now - FORGET_AFTER_MILLIS));
+        } catch (GuessCounts.GuessCountsUnavailableException e) {
+            unreachable(e);
+            counts = memory.current(List.of(pair, addressKey), now - FORGET_AFTER_MILLIS);
+        }
+        return Math.max(wait(counts.get(pair), freePerPair, now), wait(counts.get(addressKey), freePerAddress, now));
     }
 
     /** A wrong password for {@code secret} from {@code address}. */
-    public synchronized void failed(String secret, String address) {
+    public void failed(String secret, String address) {
         long now = clock.getAsLong();
-        record(pair(secret, address), now);
-        record(addressKey(address), now);
+        List<String> keys = List.of(pair(secret, address), addressKey(address));
+        if (useShared()) {
+            try {
+                shared.failed(keys, now, now - FORGET_AFTER_MILLIS);
+                reachable(null);
+                return;
+            } catch (GuessCounts.GuessCountsUnavailableException e) {
+                unreachable(e);
+            }
+        }
+        memory.failed(keys, now, now - FORGET_AFTER_MILLIS);
     }
 
     /** The right password: the pair starts afresh (the address's count stays, it spans every secret). */
-    public synchronized void succeeded(String secret, String address) {
-        failures.remove(pair(secret, address));
-    }
-
-    private void record(String key, long now) {
-        Failures f = current(key, now);
-        if (f == null) {
-            f = new Failures();
-            failures.put(key, f);
+    public void succeeded(String secret, String address) {
+        String pair = pair(secret, address);
+        memory.clear(pair);
+        if (useShared()) {
+            try {
+                shared.clear(pair);
+            } catch (GuessCounts.GuessCountsUnavailableException e) {
+                unreachable(e);
+            }
         }
-        f.count++;
-        f.last = now;
     }
 
-    private long wait(String key, int free, long now) {
-        Failures f = current(key, now);
-        if (f == null || f.count < free) {
+    /** Deletes the counts forgotten by now (they are ignored already; this bounds the table). */
+    @Scheduled(initialDelayString = "${filestore.security.password-guesses.cleanup-interval:10m}",
+            fixedDelayString = "${filestore.security.password-guesses.cleanup-interval:10m}")
+    public void forgetOld() {
+        long forgetBefore = clock.getAsLong() - FORGET_AFTER_MILLIS;
+        memory.forget(forgetBefore);
+        if (shared != null) {
+            try {
+                int removed = shared.forget(forgetBefore);
+                log.debug("Deleted {} forgotten password-guess counts", removed);
+            } catch (GuessCounts.GuessCountsUnavailableException e) {
+                unreachable(e);
+            }
+        }
+    }
+
+    int memorySize() {
+        return memory.size();
+    }
+
+    private boolean useShared() {
+        return shared != null && System.nanoTime() - sharedRetryAt >= 0;
+    }
+
+    private <T> T reachable(T value) {
+        if (degraded.compareAndSet(true, false)) {
+            log.info("Password-guess counts are shared through the database again");
+        }
+        return value;
+    }
+
+    private void unreachable(RuntimeException e) {
+        sharedRetryAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(RETRY_SHARED_SECONDS);
+        if (degraded.compareAndSet(false, true)) {
+            log.warn("Password-guess counts cannot be reached in the database ({}); this instance throttles with "
+                    + "its own in-memory counts until it can", e.getMessage());
+        }
+    }
+
+    private static long wait(GuessCounts.Failures f, int free, long now) {
+        if (f == null || f.count() < free) {
             return 0;
         }
-        long delay = delaySeconds(f.count - free);
-        long elapsed = TimeUnit.NANOSECONDS.toSeconds(now - f.last);
+        long delay = delaySeconds(f.count() - free);
+        long elapsed = TimeUnit.MILLISECONDS.toSeconds(Math.max(0, now - f.last()));
         return Math.max(0, delay - elapsed);
-    }
-
-    /** The failures counted under {@code key}, or null when there are none or they are forgotten. */
-    private Failures current(String key, long now) {
-        Failures f = failures.get(key);
-        if (f != null && now - f.last > TimeUnit.MINUTES.toNanos(FORGET_AFTER_MINUTES)) {
-            failures.remove(key);
-            return null;
-        }
-        return f;
-    }
-
-    synchronized int size() {
-        return failures.size();
     }
 
     static long delaySeconds(int overBudget) {

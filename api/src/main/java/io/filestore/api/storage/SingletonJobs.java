@@ -22,7 +22,7 @@ public class SingletonJobs {
 
     /** The jobs, each with its lock's second key. */
     public enum Job {
-        SCRUB(1), REBALANCE(2), DRAIN(3), TRASH_PURGE(4), BLOB_COLLECTION(5), REWRAP(6);
+        SCRUB(1), REBALANCE(2), DRAIN(3), TRASH_PURGE(4), BLOB_COLLECTION(5), REWRAP(6), UPLOAD_CLEANUP(7);
 
         final int key;
 

@@ -80,26 +80,23 @@ class TusController {
         }
         Map<String, String> metadata = UploadMetadataHeader.parse(request.getHeader("Upload-Metadata"));
         tus.describe(metadata);
-        TusUpload upload = tus.store().create(caller.userId(), length, metadata);
-        ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.CREATED)
-                .header(HttpHeaders.LOCATION, "/api/uploads/" + upload.id);
-        if (!upload.tryLock()) {
-            throw new IllegalStateException("a new upload is locked");
-        }
-        try {
-            if (hasBody) {
-                receive(upload, request);
-                answer.header("Upload-Offset", String.valueOf(upload.offset()));
+        try (UploadStore.Lease lease = tus.store().create(caller.userId(), length, metadata)) {
+            TusUpload upload = lease.upload();
+            ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.CREATED)
+                    .header(HttpHeaders.LOCATION, "/api/uploads/" + upload.id);
+            try {
+                if (hasBody) {
+                    receive(upload, request);
+                    answer.header("Upload-Offset", String.valueOf(upload.offset()));
+                }
+                finishIfComplete(upload, answer);
+            } catch (IOException | RuntimeException e) {
+                // The client never learns this upload's URL from an error answer: keep nothing (460, 413, 400...).
+                tus.store().delete(upload);
+                throw e;
             }
-            finishIfComplete(upload, answer);
-        } catch (IOException | RuntimeException e) {
-            // The client never learns this upload's URL from an error answer: keep nothing (460, 413, 400...).
-            tus.store().delete(upload);
-            throw e;
-        } finally {
-            upload.unlock();
+            return answer.header("Upload-Expires", HttpDates.format(upload.expiresAt())).build();
         }
-        return answer.header("Upload-Expires", HttpDates.format(upload.expiresAt())).build();
     }
 
     /** The offset to resume at. */
@@ -121,22 +118,24 @@ class TusController {
         return answer.build();
     }
 
-    /** Appends a chunk at {@code Upload-Offset}; one PATCH per upload at a time. */
+    /**
+     * Appends a chunk at {@code Upload-Offset}; one PATCH per upload at a time, whichever instance receives it (a
+     * second one meanwhile is 409).
+     */
     @PatchMapping("/{id}")
     public ResponseEntity<Void> patch(Caller caller, @PathVariable String id, HttpServletRequest request)
             throws IOException {
         requireTusResumable(request);
-        TusUpload upload = tus.get(id, caller.userId());
+        tus.get(id, caller.userId());
         requireOffsetOctetStream(request);
         String offsetHeader = request.getHeader("Upload-Offset");
         if (offsetHeader == null) {
             throw new TusException(400, "Upload-Offset is required");
         }
         long offset = nonNegative(offsetHeader, "Upload-Offset");
-        if (!upload.tryLock()) {
-            throw new TusException(409, "another request is writing this upload; retry after it ends");
-        }
-        try {
+        try (UploadStore.Lease lease = tus.lock(id, caller.userId(),
+                "another request is writing this upload; retry after it ends")) {
+            TusUpload upload = lease.upload();
             if (offset != upload.offset()) {
                 throw new TusException(409, "Upload-Offset " + offset + " does not match the upload's offset "
                         + upload.offset());
@@ -154,8 +153,6 @@ class TusController {
             return answer.header("Upload-Offset", String.valueOf(upload.offset()))
                     .header("Upload-Expires", HttpDates.format(upload.expiresAt()))
                     .build();
-        } finally {
-            upload.unlock();
         }
     }
 
@@ -176,16 +173,12 @@ class TusController {
 
     /** termination: the upload and its bytes are removed (a file it became stays). */
     @DeleteMapping("/{id}")
-    public ResponseEntity<Void> terminate(Caller caller, @PathVariable String id, HttpServletRequest request) {
+    public ResponseEntity<Void> terminate(Caller caller, @PathVariable String id, HttpServletRequest request)
+            throws IOException {
         requireTusResumable(request);
-        TusUpload upload = tus.get(id, caller.userId());
-        if (!upload.tryLock()) {
-            throw new TusException(409, "a request is writing this upload; retry after it ends");
-        }
-        try {
-            tus.store().delete(upload);
-        } finally {
-            upload.unlock();
+        try (UploadStore.Lease lease = tus.lock(id, caller.userId(),
+                "a request is writing this upload; retry after it ends")) {
+            tus.store().delete(lease.upload());
         }
         return ResponseEntity.noContent().build();
     }
@@ -224,7 +217,7 @@ class TusController {
             body.put("percent", length == 0 ? 100.0 : Math.floor(received * 1000.0 / length) / 10.0);
         }
         body.put("status", upload.finished() ? "finished" : upload.complete() ? "completing"
-                : upload.busy() ? "receiving" : "paused");
+                : tus.store().writingHere(upload.id) ? "receiving" : "paused");
         body.put("createdAt", upload.createdAt);
         body.put("expiresAt", upload.expiresAt());
         if (upload.finished()) {

@@ -3,6 +3,7 @@ package io.filestore.api.tus;
 import io.filestore.api.config.FilestoreProperties;
 import io.filestore.api.files.FileCreator;
 import io.filestore.api.files.MetadataInput;
+import io.filestore.api.storage.SingletonJobs;
 import io.filestore.blob.BlobStore;
 import io.filestore.blob.PutResult;
 import io.filestore.command.api.UserId;
@@ -21,7 +22,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Resumable uploads: their store, the turn of a complete upload into a file (the same {@code UploadFileCommand} a
- * one-piece upload sends), and the periodic removal of expired uploads.
+ * one-piece upload sends), and the periodic removal of expired uploads. Instances sharing the data directory share
+ * the uploads: each request locks its upload on disk ({@link UploadStore}), and the cleanup runs on one instance at
+ * a time ({@link SingletonJobs.Job#UPLOAD_CLEANUP}).
  */
 @Component
 public class TusService {
@@ -32,13 +35,16 @@ public class TusService {
     private final BlobStore blobs;
     private final FileCreator creator;
     private final long maxSize;
+    private final SingletonJobs jobs;
 
-    public TusService(FilestoreProperties filestore, TusProperties properties, BlobStore blobs, FileCreator creator) {
+    public TusService(FilestoreProperties filestore, TusProperties properties, BlobStore blobs, FileCreator creator,
+                      SingletonJobs jobs) {
         this.store = new UploadStore(filestore.dataDir().resolve("uploads"), properties, Clock.systemUTC(),
                 blobs.encryption());
         this.blobs = blobs;
         this.creator = creator;
         this.maxSize = filestore.maxUploadSize().toBytes();
+        this.jobs = jobs;
     }
 
     UploadStore store() {
@@ -49,7 +55,7 @@ public class TusService {
         return maxSize;
     }
 
-    /** The caller's upload; someone else's, an unknown or an expired one is 404 (expired: 410). */
+    /** The caller's upload as it is now; someone else's, an unknown or an expired one is 404 (expired: 410). */
     TusUpload get(String id, UserId caller) {
         Optional<TusUpload> found = store.find(id).filter(upload -> upload.owner.equals(caller));
         if (found.isEmpty()) {
@@ -61,14 +67,29 @@ public class TusService {
         return found.get();
     }
 
+    /**
+     * The caller's upload, locked for a change and read afresh under the lock (on whichever instance the previous
+     * request ran); 409 with {@code busy} as the detail while another request, here or on another instance, holds it.
+     */
+    UploadStore.Lease lock(String id, UserId caller, String busy) throws IOException {
+        get(id, caller);
+        UploadStore.Lease lease = store.tryLock(id).orElseThrow(() -> new TusException(409, busy));
+        if (!lease.upload().owner.equals(caller) || lease.upload().expired(store.now())) {
+            boolean expired = lease.upload().owner.equals(caller);
+            lease.close();
+            throw expired ? new TusException(410, "the upload expired") : new TusException(404, "no such upload");
+        }
+        return lease;
+    }
+
     /** How many unfinished uploads were created before {@code instant} (their part files' keys may be older). */
     public long unfinishedCreatedBefore(java.time.Instant instant) {
         return store.all().stream().filter(upload -> !upload.finished() && upload.createdAt.isBefore(instant)).count();
     }
 
     List<TusUpload> openUploadsOf(UserId caller) {
-        return store.all().stream()
-                .filter(upload -> upload.owner.equals(caller) && !upload.finished() && !upload.expired(store.now()))
+        return store.all(caller::equals).stream()
+                .filter(upload -> !upload.finished() && !upload.expired(store.now()))
                 .toList();
     }
 
@@ -107,26 +128,41 @@ public class TusService {
         return upload.finished() ? creator.existing(upload.fileId, upload.owner) : Optional.empty();
     }
 
-    /** Removes expired uploads and finishes uploads whose completion a stop interrupted. */
+    /**
+     * Removes expired uploads and finishes uploads whose completion a stop interrupted; on one instance at a time
+     * (another instance running it now: skipped here).
+     */
     @Scheduled(initialDelayString = "${filestore.uploads.cleanup-initial-delay:20s}",
             fixedDelayString = "${filestore.uploads.cleanup-interval:5m}")
     public void cleanup() {
+        Optional<SingletonJobs.Held> lock = jobs.tryLock(SingletonJobs.Job.UPLOAD_CLEANUP);
+        if (lock.isEmpty()) {
+            return;
+        }
+        try (SingletonJobs.Held held = lock.get()) {
+            cleanupOnThisInstance();
+        }
+    }
+
+    private void cleanupOnThisInstance() {
         int expired = store.expire();
         if (expired > 0) {
             log.info("Removed {} expired uploads", expired);
         }
         for (TusUpload upload : store.awaitingCompletion()) {
-            if (upload.tryLock()) {
-                try {
-                    if (!upload.finished()) {
-                        complete(upload);
+            try {
+                Optional<UploadStore.Lease> lease = store.tryLock(upload.id);
+                if (lease.isEmpty()) {
+                    continue; // a request is finishing it now
+                }
+                try (UploadStore.Lease locked = lease.get()) {
+                    if (locked.upload().complete() && !locked.upload().finished()) {
+                        complete(locked.upload());
                         log.info("Finished interrupted upload {} as file {}", upload.id, upload.fileId);
                     }
-                } catch (IOException | RuntimeException e) {
-                    log.warn("Upload {} could not be finished yet: {}", upload.id, e.toString());
-                } finally {
-                    upload.unlock();
                 }
+            } catch (IOException | RuntimeException e) {
+                log.warn("Upload {} could not be finished yet: {}", upload.id, e.toString());
             }
         }
     }

@@ -6,12 +6,12 @@ import io.filestore.blob.ScratchKey;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One resumable upload as the service holds it in memory, mirrored in its state file. {@code offset} is the
- * committed (durable) number of bytes; {@code received} also counts the bytes of a PATCH still in progress, for
- * progress reports. Only the holder of the PATCH lock changes the content or the offset. When the content is
+ * One resumable upload as read from its state file (by the request at hand: nothing is kept between requests, any
+ * instance may answer the next one). {@code offset} is the committed (durable) number of bytes; {@code received}
+ * also counts the bytes of a PATCH still in progress here, for progress reports. Only the holder of the upload's
+ * lock ({@link UploadStore#tryLock}) changes the content or the offset. When the content is
  * encrypted ({@code key} set), {@code stored} is the committed size of the part file, which holds sealed records and
  * is larger than the content; for plaintext content it equals {@code offset}.
  */
@@ -31,7 +31,6 @@ final class TusUpload {
     private volatile long received;
     private volatile Instant expiresAt;
     private volatile boolean finished;
-    private final AtomicBoolean busy = new AtomicBoolean();
 
     TusUpload(String id, UserId owner, FileId fileId, Long length, Map<String, String> metadata, Instant createdAt,
               Instant expiresAt, long offset, long stored, ScratchKey key, boolean finished) {
@@ -106,19 +105,6 @@ final class TusUpload {
 
     boolean expired(Instant now) {
         return !expiresAt.isAfter(now);
-    }
-
-    /** Takes the exclusive right to change this upload; false when another request holds it. */
-    boolean tryLock() {
-        return busy.compareAndSet(false, true);
-    }
-
-    void unlock() {
-        busy.set(false);
-    }
-
-    boolean busy() {
-        return busy.get();
     }
 
     UploadInfo info() {

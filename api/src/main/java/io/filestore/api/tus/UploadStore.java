@@ -41,7 +41,17 @@ import tools.jackson.databind.json.JsonMapper;
  * Partial uploads on disk under one directory: {@code <id>.json} holds the upload's state (written to a temp file,
  * forced and atomically renamed), {@code <id>.part} its content so far. Content is appended at the committed
  * offset and forced before the offset is committed, so after a crash or restart an upload resumes at its last
- * committed offset (bytes past it are cut off when the store opens). Nothing is held in memory but the state.
+ * committed offset (bytes past it are cut off when the upload is next locked).
+ *
+ * <p>Several service instances may share the directory (one data directory behind a load balancer), so any
+ * instance may answer any request of an upload. Nothing about an upload is kept in memory between requests: its
+ * state is read from its state file, and an upload is changed only by the holder of its lock, an OS file lock
+ * ({@link FileChannel#tryLock()}) on {@code <id>.lock}, taken by {@link #tryLock} and re-reading the state once held
+ * (so an instance never works from a stale offset). The OS releases a file lock when its process dies, so a kill -9
+ * in the middle of a PATCH leaves the upload resumable at its last committed offset on any instance. Within one
+ * process a lock is also registered per lock file (the JVM allows one lock per file and process, and closing any
+ * channel of a file would release it). The open-upload limits are counted from the directory (the part files of
+ * unfinished uploads) under a directory-wide lock ({@code .create.lock}), so they hold across instances too.
  *
  * <p>When the blob store encrypts, so does the part file: each upload gets its own data key ({@link ScratchKey},
  * wrapped by the master key in the state file) and the part file is a sequence of records, each
@@ -64,8 +74,18 @@ final class UploadStore {
     private final Clock clock;
     /** Where part files get their keys: new ones only while the blob store encrypts new blobs. */
     private final BlobEncryption encryption;
+    private static final String LOCK = ".lock";
+    private static final String CREATE_LOCK = ".create.lock";
+    /** The lock files whose lock this process holds (through any store), so that it never takes one twice. */
+    private static final Map<Path, Boolean> HELD = new ConcurrentHashMap<>();
+    /** Serializes creations within this process before the directory-wide file lock is taken. */
+    private static final Map<Path, Object> CREATING = new ConcurrentHashMap<>();
+
     private final JsonMapper json = JsonMapper.builder().build();
-    private final Map<String, TusUpload> uploads = new ConcurrentHashMap<>();
+    /** The uploads this instance holds the lock of now, as it changes them (their bytes in flight, for progress). */
+    private final Map<String, TusUpload> held = new ConcurrentHashMap<>();
+    /** The owner of each upload seen: never changes, so it is read once (for the open-upload counts). */
+    private final Map<String, UserId> owners = new ConcurrentHashMap<>();
 
     UploadStore(Path dir, TusProperties properties, Clock clock) {
         this(dir, properties, clock, BlobEncryption.none());
@@ -78,7 +98,7 @@ final class UploadStore {
         this.encryption = encryption;
         try {
             Files.createDirectories(dir);
-            load();
+            log.info("{} resumable uploads in {}", stateIds().size(), dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the upload directory " + dir, e);
         }
@@ -88,46 +108,233 @@ final class UploadStore {
         return clock.instant();
     }
 
-    /** Creates an empty upload, or fails with 429 / 503 when the open-upload limits are reached. */
-    TusUpload create(UserId owner, Long length, Map<String, String> metadata) throws IOException {
-        int open = 0;
-        int openOfOwner = 0;
-        for (TusUpload upload : uploads.values()) {
-            if (!upload.finished()) {
-                open++;
-                if (upload.owner.equals(owner)) {
-                    openOfOwner++;
+    /**
+     * A locked upload: while it is open, this instance alone changes the upload, and {@link #upload()} is its state
+     * as read from disk when the lock was taken (then changed only through this store). Closing releases the lock.
+     */
+    final class Lease implements AutoCloseable {
+        private final TusUpload upload;
+        private final Path lockFile;
+        private final FileChannel channel;
+
+        private Lease(TusUpload upload, Path lockFile, FileChannel channel) {
+            this.upload = upload;
+            this.lockFile = lockFile;
+            this.channel = channel;
+        }
+
+        TusUpload upload() {
+            return upload;
+        }
+
+        @Override
+        public void close() {
+            held.remove(upload.id, upload);
+            release(lockFile, channel);
+        }
+    }
+
+    /**
+     * Creates an empty upload and returns it locked, or fails with 429 / 503 when the open-upload limits are reached
+     * (counted over every instance's uploads in the directory).
+     */
+    Lease create(UserId owner, Long length, Map<String, String> metadata) throws IOException {
+        synchronized (CREATING.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new Object())) {
+            try (FileChannel creating = FileChannel.open(dir.resolve(CREATE_LOCK), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock ignored = creating.lock()) {
+                int open = 0;
+                int openOfOwner = 0;
+                for (String id : partIds()) {
+                    UserId of = owner(id);
+                    if (of != null) {
+                        open++;
+                        if (of.equals(owner)) {
+                            openOfOwner++;
+                        }
+                    }
+                }
+                if (openOfOwner >= properties.maxOpenPerUser()) {
+                    throw new TusException(429, "you have " + openOfOwner + " unfinished uploads, the most allowed: "
+                            + "finish or terminate some first");
+                }
+                if (open >= properties.maxOpen()) {
+                    throw new TusException(503, "the service holds the most unfinished uploads it allows; retry "
+                            + "later", Map.of("Retry-After", "60"));
+                }
+                Instant now = now();
+                String id = UUID.randomUUID().toString().replace("-", "");
+                TusUpload upload = new TusUpload(id, owner, FileId.random(), length, metadata, now,
+                        now.plus(properties.expiration()), 0, 0, encryption.newScratchKey(keyContext(id)), false);
+                Lease lease = lock(id, () -> upload).orElseThrow(() -> new IllegalStateException(
+                        "a new upload is locked"));
+                try {
+                    Files.newByteChannel(part(id), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                    persist(upload);
+                    owners.put(id, owner);
+                    return lease;
+                } catch (IOException | RuntimeException e) {
+                    lease.close();
+                    throw e;
                 }
             }
         }
-        if (openOfOwner >= properties.maxOpenPerUser()) {
-            throw new TusException(429, "you have " + openOfOwner + " unfinished uploads, the most allowed: finish "
-                    + "or terminate some first");
-        }
-        if (open >= properties.maxOpen()) {
-            throw new TusException(503, "the service holds the most unfinished uploads it allows; retry later",
-                    Map.of("Retry-After", "60"));
-        }
-        Instant now = now();
-        String id = UUID.randomUUID().toString().replace("-", "");
-        TusUpload upload = new TusUpload(id, owner, FileId.random(), length, metadata, now,
-                now.plus(properties.expiration()), 0, 0, encryption.newScratchKey(keyContext(id)), false);
-        Files.newByteChannel(part(id), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-        persist(upload);
-        uploads.put(id, upload);
-        return upload;
     }
 
-    /** The upload with this id, if it exists and has not expired. */
+    /**
+     * Takes the upload's lock and reads its state afresh (bytes a crash left past the committed offset are cut
+     * off); empty when another request, here or on another instance, holds it.
+     *
+     * @throws TusException 404 when the upload no longer exists (or its state is unreadable: it is removed)
+     */
+    Optional<Lease> tryLock(String id) throws IOException {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new TusException(404, "no such upload");
+        }
+        return lock(id, () -> {
+            TusUpload fresh;
+            try {
+                fresh = read(state(id));
+            } catch (NoSuchFileException e) {
+                deleteQuietly(lockFile(id));
+                throw new TusException(404, "no such upload");
+            } catch (IOException | JacksonException | IllegalArgumentException e) {
+                log.warn("Upload state {} is unreadable and is removed: {}", state(id), e.toString());
+                deleteQuietly(part(id));
+                deleteQuietly(state(id));
+                deleteQuietly(lockFile(id));
+                throw new TusException(404, "no such upload");
+            }
+            if (fresh.finished()) {
+                deleteQuietly(part(id)); // a stop between the finished state and the removal of the content
+            } else {
+                resumeAt(fresh);
+            }
+            return fresh;
+        });
+    }
+
+    private interface Locked {
+        TusUpload read() throws IOException;
+    }
+
+    private Optional<Lease> lock(String id, Locked reader) throws IOException {
+        Path lockFile = lockFile(id).toAbsolutePath().normalize();
+        if (HELD.putIfAbsent(lockFile, Boolean.TRUE) != null) {
+            return Optional.empty();
+        }
+        FileChannel channel = null;
+        boolean taken = false;
+        try {
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() == null) {
+                return Optional.empty();
+            }
+            TusUpload upload = reader.read();
+            held.put(id, upload);
+            taken = true;
+            return Optional.of(new Lease(upload, lockFile, channel));
+        } finally {
+            if (!taken) {
+                release(lockFile, channel);
+            }
+        }
+    }
+
+    private static void release(Path lockFile, FileChannel channel) {
+        try {
+            if (channel != null) {
+                channel.close(); // releases the file lock
+            }
+        } catch (IOException e) {
+            log.warn("Cannot close the lock {}: {}", lockFile, e.toString());
+        } finally {
+            HELD.remove(lockFile);
+        }
+    }
+
+    /**
+     * The upload with this id as its state file has it now (or, while this instance writes it, as it is being
+     * written), expired or not; empty when there is none.
+     */
     Optional<TusUpload> find(String id) {
         if (id == null || !ID.matcher(id).matches()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(uploads.get(id));
+        TusUpload writing = held.get(id);
+        if (writing != null) {
+            return Optional.of(writing);
+        }
+        try {
+            return Optional.of(read(state(id)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | JacksonException | IllegalArgumentException e) {
+            log.debug("Upload state {} is unreadable now: {}", id, e.toString());
+            return Optional.empty();
+        }
     }
 
+    /** Whether this instance is receiving bytes for the upload now. */
+    boolean writingHere(String id) {
+        return held.containsKey(id);
+    }
+
+    /** Every upload in the directory (of every instance), read now. */
     Collection<TusUpload> all() {
-        return List.copyOf(uploads.values());
+        return all(owner -> true);
+    }
+
+    /** The uploads of the owners {@code which} accepts, read now. */
+    Collection<TusUpload> all(java.util.function.Predicate<UserId> which) {
+        List<TusUpload> found = new ArrayList<>();
+        for (String id : stateIds()) {
+            UserId owner = owner(id);
+            if (owner != null && which.test(owner)) {
+                find(id).ifPresent(found::add);
+            }
+        }
+        return found;
+    }
+
+    /** The owner of an upload (read once from its state), or null when it has none (any more). */
+    private UserId owner(String id) {
+        UserId owner = owners.get(id);
+        if (owner == null) {
+            owner = find(id).map(upload -> upload.owner).orElse(null);
+            if (owner != null) {
+                owners.put(id, owner);
+            }
+        }
+        return owner;
+    }
+
+    private List<String> stateIds() {
+        return ids(STATE);
+    }
+
+    /** The unfinished uploads: their part file exists from their creation until they are finished or deleted. */
+    private List<String> partIds() {
+        return ids(PART);
+    }
+
+    private List<String> ids(String suffix) {
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + suffix)) {
+            for (Path file : entries) {
+                String name = file.getFileName().toString();
+                String id = name.substring(0, name.length() - suffix.length());
+                if (ID.matcher(id).matches()) {
+                    ids.add(id);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the upload directory " + dir, e);
+        }
+        if (suffix.equals(STATE)) {
+            owners.keySet().retainAll(new java.util.HashSet<>(ids));
+        }
+        return ids;
     }
 
     /** The part file (its content, or its sealed records when encrypted). */
@@ -137,6 +344,7 @@ final class UploadStore {
 
     /** Reads the committed content (decrypting it when it is encrypted); the caller holds the upload's lock. */
     InputStream openContent(TusUpload upload) throws IOException {
+        requireHeld(upload);
         InputStream part = new BufferedInputStream(Files.newInputStream(part(upload.id)), BUFFER);
         return upload.key == null ? part : new RecordInputStream(part, upload, maxRecord(upload.key));
     }
@@ -154,6 +362,7 @@ final class UploadStore {
      *                      arrived was kept unless a checksum was announced)
      */
     long append(TusUpload upload, InputStream in, long limit, long declared, byte[] checksum) throws IOException {
+        requireHeld(upload);
         long start = upload.offset();
         long storedStart = upload.stored();
         MessageDigest digest = checksum != null ? sha256() : null;
@@ -253,39 +462,53 @@ final class UploadStore {
 
     /** Sets a deferred length. */
     void declareLength(TusUpload upload, long length) throws IOException {
+        requireHeld(upload);
         upload.length(length);
         persist(upload);
     }
 
     /** The file was created: keep only the small record (until expiry), drop the content. */
     void finished(TusUpload upload) throws IOException {
+        requireHeld(upload);
         upload.finish();
         upload.expiresAt(now().plus(properties.expiration()));
         persist(upload);
         Files.deleteIfExists(part(upload.id));
     }
 
-    /** Removes an upload and its content. */
+    /** Removes an upload and its content (the caller holds its lock, which goes with it). */
     void delete(TusUpload upload) {
-        uploads.remove(upload.id, upload);
+        requireHeld(upload);
         deleteQuietly(part(upload.id));
         deleteQuietly(state(upload.id));
+        deleteQuietly(lockFile(upload.id));
+        owners.remove(upload.id);
     }
 
     /**
-     * Deletes every upload that expired and is not being written; returns how many.
+     * Deletes every upload that expired and is not being written (here or on another instance); returns how many.
      */
     int expire() {
         Instant now = now();
         int removed = 0;
-        for (TusUpload upload : uploads.values()) {
-            if (upload.expired(now) && upload.tryLock()) {
-                try {
-                    delete(upload);
-                    removed++;
-                } finally {
-                    upload.unlock();
+        for (TusUpload upload : all()) {
+            if (!upload.expired(now)) {
+                continue;
+            }
+            try {
+                Optional<Lease> lease = tryLock(upload.id);
+                if (lease.isPresent()) {
+                    try (Lease locked = lease.get()) {
+                        if (locked.upload().expired(now)) {
+                            delete(locked.upload());
+                            removed++;
+                        }
+                    }
                 }
+            } catch (TusException e) {
+                // removed meanwhile
+            } catch (IOException e) {
+                log.warn("Cannot remove expired upload {}: {}", upload.id, e.toString());
             }
         }
         deleteStrayFiles();
@@ -295,42 +518,12 @@ final class UploadStore {
     /** Every byte arrived but the file was not created (the service stopped in between). */
     List<TusUpload> awaitingCompletion() {
         List<TusUpload> waiting = new ArrayList<>();
-        for (TusUpload upload : uploads.values()) {
+        for (TusUpload upload : all()) {
             if (upload.complete() && !upload.finished()) {
                 waiting.add(upload);
             }
         }
         return waiting;
-    }
-
-    private void load() throws IOException {
-        Instant now = now();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + STATE)) {
-            for (Path file : entries) {
-                String name = file.getFileName().toString();
-                String id = name.substring(0, name.length() - STATE.length());
-                if (!ID.matcher(id).matches()) {
-                    continue;
-                }
-                try {
-                    TusUpload upload = read(file);
-                    if (upload.expired(now)) {
-                        delete(upload);
-                        continue;
-                    }
-                    if (!upload.finished()) {
-                        resumeAt(upload);
-                    }
-                    uploads.put(id, upload);
-                } catch (IOException | JacksonException | IllegalArgumentException e) {
-                    log.warn("Upload state {} is unreadable and is removed: {}", file, e.toString());
-                    deleteQuietly(file);
-                    deleteQuietly(part(id));
-                }
-            }
-        }
-        deleteStrayFiles();
-        log.info("{} resumable uploads in {}", uploads.size(), dir);
     }
 
     /** Cuts the content back to the committed offset: bytes past it were never acknowledged. */
@@ -407,17 +600,19 @@ final class UploadStore {
     }
 
     /**
-     * Temp state files and content without state left by a crash during creation or deletion; only files older
-     * than {@link #STRAY_AGE}, so that an upload being created right now is never touched.
+     * Temp state files, and content or lock files without state, left by a crash during creation or deletion; only
+     * files older than {@link #STRAY_AGE}, so that an upload being created right now (on any instance) is never
+     * touched.
      */
     private void deleteStrayFiles() {
         Instant cutoff = now().minus(STRAY_AGE);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path file : entries) {
                 String name = file.getFileName().toString();
-                boolean stray = name.endsWith(".tmp") || name.endsWith(PART)
-                        && !uploads.containsKey(name.substring(0, name.length() - PART.length()))
-                        && !Files.exists(state(name.substring(0, name.length() - PART.length())));
+                String suffix = name.endsWith(PART) ? PART : name.endsWith(LOCK) ? LOCK : null;
+                boolean stray = name.endsWith(".tmp") || suffix != null && !name.equals(CREATE_LOCK)
+                        && !held.containsKey(name.substring(0, name.length() - suffix.length()))
+                        && !Files.exists(state(name.substring(0, name.length() - suffix.length())));
                 if (stray && modifiedBefore(file, cutoff)) {
                     deleteQuietly(file);
                 }
@@ -523,6 +718,17 @@ final class UploadStore {
 
     private Path part(String id) {
         return dir.resolve(id + PART);
+    }
+
+    private Path lockFile(String id) {
+        return dir.resolve(id + LOCK);
+    }
+
+    /** The upload must be the one this instance holds the lock of (changes are made under the lock only). */
+    private void requireHeld(TusUpload upload) {
+        if (held.get(upload.id) != upload) {
+            throw new IllegalStateException("upload " + upload.id + " is changed without holding its lock");
+        }
     }
 
     private static void deleteQuietly(Path file) {

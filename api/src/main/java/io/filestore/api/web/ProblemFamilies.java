@@ -95,6 +95,15 @@ final class ProblemFamilies {
         return problem(HttpStatus.CONFLICT, e.getMessage(), request, null);
     }
 
+    /** A restore or rebuild beside other live instances: the problem names them ({@code instances}). */
+    @ExceptionHandler(io.filestore.replay.OtherInstancesLiveException.class)
+    ResponseEntity<ProblemDetail> othersLive(io.filestore.replay.OtherInstancesLiveException e,
+                                             HttpServletRequest request) {
+        ResponseEntity<ProblemDetail> answer = problem(HttpStatus.CONFLICT, e.getMessage(), request, null);
+        answer.getBody().setProperty("instances", e.instances());
+        return answer;
+    }
+
     @ExceptionHandler(UnavailableException.class)
     ResponseEntity<ProblemDetail> unavailable(UnavailableException e, HttpServletRequest request) {
         log.warn("{} {}: {}", request.getMethod(), ApiExceptionHandler.redacted(request.getRequestURI()),

@@ -4,19 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The throttle's rules, on the in-memory counts; {@link PostgresGuessThrottleTest} runs the same rules on the
+ * shared PostgreSQL counts.
+ */
 class GuessThrottleTest {
 
-    private final AtomicLong now = new AtomicLong(1_000_000_000L);
-    private final GuessThrottle throttle = new GuessThrottle(now::get, GuessThrottle.FREE_PER_PAIR,
-            GuessThrottle.FREE_PER_ADDRESS);
+    final AtomicLong now = new AtomicLong(1_700_000_000_000L);
+    GuessThrottle throttle;
 
-    private void advanceSeconds(long seconds) {
-        now.addAndGet(TimeUnit.SECONDS.toNanos(seconds));
+    /** The counts under test; null: in memory. */
+    GuessCounts counts() {
+        return null;
     }
 
-    private void fail(String secret, String address, int times) {
+    @BeforeEach
+    void createThrottle() {
+        throttle = new GuessThrottle(now::get, counts(), GuessThrottle.FREE_PER_PAIR, GuessThrottle.FREE_PER_ADDRESS);
+    }
+
+    void advanceSeconds(long seconds) {
+        now.addAndGet(TimeUnit.SECONDS.toMillis(seconds));
+    }
+
+    void fail(String secret, String address, int times) {
         for (int i = 0; i < times; i++) {
             assertThat(throttle.retryAfter(secret, address)).as("attempt %d", i + 1).isZero();
             throttle.failed(secret, address);
@@ -75,10 +89,11 @@ class GuessThrottleTest {
     }
 
     @Test
-    void keepsAtMostMaxKeysCounts() {
+    void keepsAtMostMaxKeysCountsInMemory() {
+        MemoryGuessCounts memory = new MemoryGuessCounts(GuessThrottle.MAX_KEYS);
         for (int i = 0; i < GuessThrottle.MAX_KEYS; i++) {
-            throttle.failed("account:u" + i, "10.0." + (i / 250) + "." + (i % 250));
+            memory.failed(java.util.List.of("account:u" + i, "address:" + i), now.get(), 0);
         }
-        assertThat(throttle.size()).isEqualTo(GuessThrottle.MAX_KEYS);
+        assertThat(memory.size()).isEqualTo(GuessThrottle.MAX_KEYS);
     }
 }

@@ -48,11 +48,27 @@ class UploadStoreTest {
         return new ByteArrayInputStream(b);
     }
 
+    /** Creates an upload and releases its lock (as the creating request does when it ends). */
+    private static TusUpload created(UploadStore store, Long length, Map<String, String> metadata)
+            throws IOException {
+        try (UploadStore.Lease lease = store.create(ALICE, length, metadata)) {
+            return lease.upload();
+        }
+    }
+
+    /** The upload, locked by {@code store} and read afresh. */
+    private static UploadStore.Lease locked(UploadStore store, String id) throws IOException {
+        return store.tryLock(id).orElseThrow(() -> new AssertionError("upload " + id + " is locked elsewhere"));
+    }
+
     @Test
     void appendsAtTheOffsetAndResumesThereWhenReopened() throws IOException {
         UploadStore store = store();
-        TusUpload upload = store.create(ALICE, 30_000L, Map.of("filename", "a.bin"));
-        assertThat(store.append(upload, bytes(10_000, 1), 30_000, 10_000, null)).isEqualTo(10_000);
+        TusUpload upload;
+        try (UploadStore.Lease lease = store.create(ALICE, 30_000L, Map.of("filename", "a.bin"))) {
+            upload = lease.upload();
+            assertThat(store.append(upload, bytes(10_000, 1), 30_000, 10_000, null)).isEqualTo(10_000);
+        }
 
         TusUpload reopened = store().find(upload.id).orElseThrow();
 
@@ -64,99 +80,126 @@ class UploadStoreTest {
     }
 
     @Test
-    void bytesPastTheCommittedOffsetAreCutOffWhenReopened() throws IOException {
+    void bytesPastTheCommittedOffsetAreCutOffWhenTheUploadIsNextLocked() throws IOException {
         UploadStore store = store();
-        TusUpload upload = store.create(ALICE, 30_000L, Map.of());
-        store.append(upload, bytes(10_000, 1), 30_000, -1, null);
+        TusUpload upload;
+        try (UploadStore.Lease lease = store.create(ALICE, 30_000L, Map.of())) {
+            upload = lease.upload();
+            store.append(upload, bytes(10_000, 1), 30_000, -1, null);
+        }
         Files.write(store.content(upload), new byte[5_000], StandardOpenOption.APPEND); // a crash mid-PATCH
 
         UploadStore reopened = store();
-
-        assertThat(reopened.find(upload.id).orElseThrow().offset()).isEqualTo(10_000);
-        assertThat(Files.size(reopened.content(upload))).isEqualTo(10_000);
+        try (UploadStore.Lease lease = locked(reopened, upload.id)) {
+            assertThat(lease.upload().offset()).isEqualTo(10_000);
+            assertThat(Files.size(reopened.content(upload))).isEqualTo(10_000);
+        }
     }
 
     @Test
     void keepsWhatArrivedBeforeTheConnectionBroke() throws IOException {
         UploadStore store = store();
-        TusUpload upload = store.create(ALICE, 30_000L, Map.of());
+        try (UploadStore.Lease lease = store.create(ALICE, 30_000L, Map.of())) {
+            TusUpload upload = lease.upload();
 
-        assertThatThrownBy(() -> store.append(upload, breaksAfter(7_000), 30_000, 20_000, null))
-                .isInstanceOf(TusException.class).hasMessageContaining("resume at offset 7000");
-        assertThat(upload.offset()).isEqualTo(7_000);
-        assertThatThrownBy(() -> store.append(upload, bytes(3_000, 2), 30_000, 20_000, null))
-                .as("a body shorter than its Content-Length").isInstanceOf(TusException.class);
-        assertThat(upload.offset()).isEqualTo(10_000);
+            assertThatThrownBy(() -> store.append(upload, breaksAfter(7_000), 30_000, 20_000, null))
+                    .isInstanceOf(TusException.class).hasMessageContaining("resume at offset 7000");
+            assertThat(upload.offset()).isEqualTo(7_000);
+            assertThatThrownBy(() -> store.append(upload, bytes(3_000, 2), 30_000, 20_000, null))
+                    .as("a body shorter than its Content-Length").isInstanceOf(TusException.class);
+            assertThat(upload.offset()).isEqualTo(10_000);
+        }
     }
 
     @Test
     void aChecksummedChunkIsDiscardedWholeOnMismatchOrBreak() throws Exception {
         UploadStore store = store();
-        TusUpload upload = store.create(ALICE, 30_000L, Map.of());
-        store.append(upload, bytes(1_000, 1), 30_000, -1, null);
-        byte[] wrong = MessageDigest.getInstance("SHA-256").digest(new byte[]{1});
+        try (UploadStore.Lease lease = store.create(ALICE, 30_000L, Map.of())) {
+            TusUpload upload = lease.upload();
+            store.append(upload, bytes(1_000, 1), 30_000, -1, null);
+            byte[] wrong = MessageDigest.getInstance("SHA-256").digest(new byte[]{1});
 
-        assertThatThrownBy(() -> store.append(upload, bytes(5_000, 2), 29_000, -1, wrong))
-                .isInstanceOfSatisfying(TusException.class, e -> assertThat(e.status().value()).isEqualTo(460));
-        assertThatThrownBy(() -> store.append(upload, breaksAfter(5_000), 29_000, -1, wrong))
-                .isInstanceOfSatisfying(TusException.class, e -> assertThat(e.status().value()).isEqualTo(400));
+            assertThatThrownBy(() -> store.append(upload, bytes(5_000, 2), 29_000, -1, wrong))
+                    .isInstanceOfSatisfying(TusException.class, e -> assertThat(e.status().value()).isEqualTo(460));
+            assertThatThrownBy(() -> store.append(upload, breaksAfter(5_000), 29_000, -1, wrong))
+                    .isInstanceOfSatisfying(TusException.class, e -> assertThat(e.status().value()).isEqualTo(400));
 
-        assertThat(upload.offset()).isEqualTo(1_000);
-        assertThat(upload.received()).isEqualTo(1_000);
-        assertThat(Files.size(store.content(upload))).isEqualTo(1_000);
+            assertThat(upload.offset()).isEqualTo(1_000);
+            assertThat(upload.received()).isEqualTo(1_000);
+            assertThat(Files.size(store.content(upload))).isEqualTo(1_000);
+        }
     }
 
     @Test
     void aChunkPastItsLimitIs413AndLeavesNothing() throws IOException {
         UploadStore store = store();
-        TusUpload upload = store.create(ALICE, 100L, Map.of());
+        try (UploadStore.Lease lease = store.create(ALICE, 100L, Map.of())) {
+            TusUpload upload = lease.upload();
 
-        assertThatThrownBy(() -> store.append(upload, bytes(101, 1), 100, -1, null))
-                .isInstanceOfSatisfying(TusException.class, e -> assertThat(e.status().value()).isEqualTo(413));
-        assertThat(upload.offset()).isZero();
-        assertThat(Files.size(store.content(upload))).isZero();
+            assertThatThrownBy(() -> store.append(upload, bytes(101, 1), 100, -1, null))
+                    .isInstanceOfSatisfying(TusException.class, e -> assertThat(e.status().value()).isEqualTo(413));
+            assertThat(upload.offset()).isZero();
+            assertThat(Files.size(store.content(upload))).isZero();
+        }
+    }
+
+    @Test
+    void anUploadIsChangedOnlyUnderItsLock() throws IOException {
+        UploadStore store = store();
+        TusUpload upload = created(store, 100L, Map.of());
+
+        assertThatThrownBy(() -> store.append(upload, bytes(10, 1), 100, -1, null))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void expiredUploadsAreRemovedWithTheirContentButNotWhileWritten() throws IOException {
         UploadStore store = store();
-        TusUpload idle = store.create(ALICE, 30_000L, Map.of());
-        store.append(idle, bytes(10_000, 1), 30_000, -1, null);
-        TusUpload busy = store.create(ALICE, 30_000L, Map.of());
-        clock.advance(Duration.ofMinutes(50));
-        TusUpload active = store.create(ALICE, 30_000L, Map.of());
-        busy.tryLock();
-        clock.advance(Duration.ofMinutes(11));
-
-        assertThat(store.expire()).isEqualTo(1);
-
-        assertThat(store.find(idle.id)).isEmpty();
-        assertThat(store.find(busy.id)).isPresent();
-        assertThat(store.find(active.id)).isPresent();
-        try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith(idle.id));
+        TusUpload idle;
+        try (UploadStore.Lease lease = store.create(ALICE, 30_000L, Map.of())) {
+            idle = lease.upload();
+            store.append(idle, bytes(10_000, 1), 30_000, -1, null);
         }
-        assertThat(store().find(idle.id)).as("not back after a restart").isEmpty();
+        TusUpload busy = created(store, 30_000L, Map.of());
+        clock.advance(Duration.ofMinutes(50));
+        TusUpload active = created(store, 30_000L, Map.of());
+        try (UploadStore.Lease writing = locked(store(), busy.id)) { // held by "another instance"
+            clock.advance(Duration.ofMinutes(11));
+
+            assertThat(store.expire()).isEqualTo(1);
+
+            assertThat(store.find(idle.id)).isEmpty();
+            assertThat(store.find(busy.id)).isPresent();
+            assertThat(store.find(active.id)).isPresent();
+            try (Stream<Path> files = Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith(idle.id));
+            }
+            assertThat(store().find(idle.id)).as("not back after a restart").isEmpty();
+        }
+        assertThat(store.expire()).as("once no longer written").isEqualTo(1);
+        assertThat(store.find(busy.id)).isEmpty();
     }
 
     @Test
-    void anExpiredUploadIsNotLoadedAfterARestart() throws IOException {
-        TusUpload upload = store().create(ALICE, 10L, Map.of());
+    void anExpiredUploadIsRemovedByTheNextCleanupOfAnyInstance() throws IOException {
+        TusUpload upload = created(store(), 10L, Map.of());
         clock.advance(Duration.ofHours(2));
 
+        assertThat(store().expire()).isEqualTo(1);
         assertThat(store().find(upload.id)).isEmpty();
         assertThat(dir.resolve(upload.id + ".part")).doesNotExist();
+        assertThat(dir.resolve(upload.id + ".lock")).doesNotExist();
     }
 
     @Test
     void limitsOpenUploadsPerUserAndOverall() throws IOException {
         UploadStore store = new UploadStore(dir, properties(2, 3), clock);
-        store.create(ALICE, 1L, Map.of());
-        store.create(ALICE, 1L, Map.of());
+        store.create(ALICE, 1L, Map.of()).close();
+        store.create(ALICE, 1L, Map.of()).close();
 
         assertThatThrownBy(() -> store.create(ALICE, 1L, Map.of()))
                 .isInstanceOfSatisfying(TusException.class, e -> assertThat(e.status().value()).isEqualTo(429));
-        store.create(new UserId("bob"), 1L, Map.of());
+        store.create(new UserId("bob"), 1L, Map.of()).close();
         assertThatThrownBy(() -> store.create(new UserId("carol"), 1L, Map.of()))
                 .isInstanceOfSatisfying(TusException.class, e -> {
                     assertThat(e.status().value()).isEqualTo(503);
@@ -169,6 +212,7 @@ class UploadStoreTest {
         UploadStore store = store();
         assertThat(store.find("../../etc/passwd")).isEmpty();
         assertThat(store.find(null)).isEmpty();
+        assertThatThrownBy(() -> store.tryLock("../../etc/passwd")).isInstanceOf(TusException.class);
     }
 
     /** Part files keyed by a real master key, as the blob store's encryption gives them. */
@@ -197,10 +241,12 @@ class UploadStoreTest {
         BlobEncryption keys = encryptedKeys();
         UploadStore store = new UploadStore(dir.resolve("uploads"), properties(10, 100), clock, keys);
         byte[] content = marked(30_000);
-        TusUpload upload = store.create(ALICE, 30_000L, Map.of());
+        UploadStore.Lease first = store.create(ALICE, 30_000L, Map.of());
+        TusUpload upload = first.upload();
         // 10,001 bytes in buffers of 4 KiB: three records
         assertThat(store.append(upload, new ByteArrayInputStream(content, 0, 10_001), 30_000, 10_001, null))
                 .isEqualTo(10_001);
+        first.close();
         Path part = store.content(upload);
         assertThat(Files.size(part)).isGreaterThan(10_001);
         assertThat(new String(Files.readAllBytes(part), StandardCharsets.ISO_8859_1)).doesNotContain("MARKER");
@@ -210,7 +256,8 @@ class UploadStoreTest {
         // a crash mid-PATCH leaves bytes past the committed size: they are cut off, the rest still opens
         Files.write(part, new byte[777], StandardOpenOption.APPEND);
         UploadStore reopened = new UploadStore(dir.resolve("uploads"), properties(10, 100), clock, keys);
-        TusUpload resumed = reopened.find(upload.id).orElseThrow();
+        UploadStore.Lease lease = locked(reopened, upload.id);
+        TusUpload resumed = lease.upload();
         assertThat(resumed.offset()).isEqualTo(10_001);
         assertThat(read(reopened, resumed)).isEqualTo(java.util.Arrays.copyOf(content, 10_001));
 
@@ -223,6 +270,7 @@ class UploadStoreTest {
                 .isEqualTo(30_000);
         assertThat(read(reopened, resumed)).isEqualTo(content);
         assertThat(new String(Files.readAllBytes(part), StandardCharsets.ISO_8859_1)).doesNotContain("MARKER");
+        lease.close();
     }
 
     @Test
@@ -230,8 +278,11 @@ class UploadStoreTest {
         BlobEncryption keys = encryptedKeys();
         UploadStore store = new UploadStore(dir.resolve("uploads"), properties(10, 100), clock, keys);
         byte[] content = marked(12_288);
-        TusUpload upload = store.create(ALICE, 12_288L, Map.of());
-        store.append(upload, new ByteArrayInputStream(content), 12_288, 12_288, null); // three full 4 KiB records
+        TusUpload upload;
+        try (UploadStore.Lease lease = store.create(ALICE, 12_288L, Map.of())) {
+            upload = lease.upload();
+            store.append(upload, new ByteArrayInputStream(content), 12_288, 12_288, null); // three 4 KiB records
+        }
         Path part = store.content(upload);
         long size = Files.size(part);
         long record = size / 3;
@@ -241,7 +292,8 @@ class UploadStoreTest {
             channel.truncate(size - 10);
         }
         UploadStore reopened = new UploadStore(dir.resolve("uploads"), properties(10, 100), clock, keys);
-        TusUpload resumed = reopened.find(upload.id).orElseThrow();
+        UploadStore.Lease lease = locked(reopened, upload.id);
+        TusUpload resumed = lease.upload();
         assertThat(resumed.offset()).isEqualTo(8_192);
         assertThat(Files.size(part)).isEqualTo(2 * record);
         assertThat(read(reopened, resumed)).isEqualTo(java.util.Arrays.copyOf(content, 8_192));
@@ -259,6 +311,7 @@ class UploadStoreTest {
         System.arraycopy(bytes, 0, swapped, (int) record, (int) record);
         Files.write(part, swapped);
         assertThatThrownBy(() -> read(reopened, resumed)).isInstanceOf(IOException.class);
+        lease.close();
     }
 
     private static InputStream breaksAfter(int n) {

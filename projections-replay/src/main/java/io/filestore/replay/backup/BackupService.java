@@ -225,6 +225,18 @@ public class BackupService {
     }
 
     private void recoverAll() {
+        // a backup RUNNING in the table may be running on another live instance: it holds the backup lock then
+        if (!guard.beginRecovery(OperationGuard.Kind.BACKUP, java.time.Duration.ZERO)) {
+            return;
+        }
+        try {
+            rollBackInterrupted();
+        } finally {
+            guard.end(OperationGuard.Kind.BACKUP);
+        }
+    }
+
+    private void rollBackInterrupted() {
         for (LongOperations.Operation operation : operations.unfinished(OperationGuard.Kind.BACKUP)) {
             String why = "interrupted in phase " + operation.phase() + " by a stop of the service: rolled back, "
                     + "the partial archive was removed";

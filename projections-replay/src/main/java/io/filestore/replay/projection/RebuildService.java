@@ -104,26 +104,45 @@ public class RebuildService {
     }
 
     private void recoverAll() {
-        for (LongOperations.Operation operation : operations.unfinished(OperationGuard.Kind.REBUILD)) {
-            RebuildStatus stored = operation.detail(RebuildStatus.class);
-            StreamingEventProcessor processor;
-            try {
-                processor = projections.byGroup(stored.projection());
-            } catch (RuntimeException e) {
-                operations.finish(operation.id(), OperationState.FAILED, "no projection " + stored.projection(),
-                        clock.instant());
-                continue;
+        // a rebuild RUNNING in the table may be running on another live instance: it holds the rebuild lock then
+        if (!guard.beginRecovery(OperationGuard.Kind.REBUILD, java.time.Duration.ofMinutes(1))) {
+            return;
+        }
+        boolean handedOver = false;
+        try {
+            for (LongOperations.Operation operation : operations.unfinished(OperationGuard.Kind.REBUILD)) {
+                RebuildStatus stored = operation.detail(RebuildStatus.class);
+                StreamingEventProcessor processor;
+                try {
+                    processor = projections.byGroup(stored.projection());
+                } catch (RuntimeException e) {
+                    operations.finish(operation.id(), OperationState.FAILED, "no projection " + stored.projection(),
+                            clock.instant());
+                    continue;
+                }
+                if (handedOver) {
+                    log.warn("Rebuild {} of projection {} waits for the next start: another one is being resumed",
+                            operation.id(), stored.projection());
+                    continue;
+                }
+                boolean reset = operation.phase().equals("RESETTING");
+                if (reset) {
+                    guard.requireAlone(OperationGuard.Kind.REBUILD);
+                }
+                Run run = new Run(operation.id(), stored.projection(), stored.startedAt(),
+                        reset ? tables.head() : stored.progress().total());
+                keep(run);
+                log.warn("Rebuild of projection {} was interrupted in phase {} by a stop of the service; resuming it",
+                        run.projection, operation.phase());
+                Thread thread = new Thread(() -> execute(run, processor, reset), "rebuild-" + run.id);
+                thread.setDaemon(true);
+                thread.start();
+                handedOver = true; // the rebuild's thread ends the guard
             }
-            guard.beginWithin(OperationGuard.Kind.REBUILD, java.time.Duration.ofMinutes(1));
-            boolean reset = operation.phase().equals("RESETTING");
-            Run run = new Run(operation.id(), stored.projection(), stored.startedAt(),
-                    reset ? tables.head() : stored.progress().total());
-            keep(run);
-            log.warn("Rebuild of projection {} was interrupted in phase {} by a stop of the service; resuming it",
-                    run.projection, operation.phase());
-            Thread thread = new Thread(() -> execute(run, processor, reset), "rebuild-" + run.id);
-            thread.setDaemon(true);
-            thread.start();
+        } finally {
+            if (!handedOver) {
+                guard.end(OperationGuard.Kind.REBUILD);
+            }
         }
     }
 

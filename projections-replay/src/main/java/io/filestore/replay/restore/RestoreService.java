@@ -315,17 +315,31 @@ public class RestoreService {
      */
     @EventListener(ApplicationReadyEvent.class)
     public void recover() {
+        // a restore RUNNING in the table may be running on another live instance: it holds the restore lock then
+        if (!guard.beginRecovery(OperationGuard.Kind.RESTORE, java.time.Duration.ofMinutes(1))) {
+            return;
+        }
+        boolean handedOver = false;
         try {
             for (LongOperations.Operation operation : operations.unfinished(OperationGuard.Kind.RESTORE)) {
-                recover(operation);
+                if (handedOver) {
+                    log.warn("Restore {} waits for the next start: another one is being resumed", operation.id());
+                    continue;
+                }
+                handedOver = recover(operation);
             }
         } catch (RuntimeException e) {
             // never stop the start: maintenance stays on (the row is RUNNING) and the next start tries again
             log.error("Cannot resume or roll back the interrupted restores: {}", e.toString(), e);
+        } finally {
+            if (!handedOver) {
+                guard.end(OperationGuard.Kind.RESTORE);
+            }
         }
     }
 
-    private void recover(LongOperations.Operation operation) {
+    /** Rolls back or resumes one interrupted restore; true when it resumes (its thread then ends the guard). */
+    private boolean recover(LongOperations.Operation operation) {
         {
             RestoreStatus stored = operation.detail(RestoreStatus.class);
             Instant now = clock.instant();
@@ -340,9 +354,9 @@ public class RestoreService {
                         stored.requestedBy(), stored.clientAddress()));
                 operations.finish(operation.id(), OperationState.FAILED, why, now);
                 maintenance.end();
-                return;
+                return false;
             }
-            guard.beginWithin(OperationGuard.Kind.RESTORE, java.time.Duration.ofMinutes(1));
+            guard.requireAlone(OperationGuard.Kind.RESTORE);
             Run run = new Run(stored.id(), new RestoreRequest(stored.backupId(), stored.pointInTime(),
                     stored.requestedPosition(), stored.replace(), stored.requestedBy(), stored.clientAddress()),
                     stored.startedAt());
@@ -358,6 +372,7 @@ public class RestoreService {
             Thread thread = new Thread(() -> resume(run), "restore-" + run.id);
             thread.setDaemon(true);
             thread.start();
+            return true;
         }
     }
 

@@ -44,8 +44,13 @@ import org.springframework.stereotype.Component;
  * index of another store is deleted at once (never served) and a new one is filled from this store; an index still
  * marked as being built (a rebuild or fill interrupted by a crash) is deleted, or, when the alias serves it, kept
  * serving, and the projection is replayed into a new index. {@link #incompleteBecause()} tells health checks while
- * searches may answer incompletely. One application instance manages the index; other indices of this prefix that
- * the alias does not serve are deleted at start.
+ * searches may answer incompletely. Other indices of this prefix that the alias does not serve are deleted at start.
+ * <p>
+ * Several instances may share the database and Elasticsearch: the steps that change which indices exist or which one
+ * the alias serves (the preparation at start, opening a rebuild's index, the swap) run on one instance at a time
+ * ({@link IndexLifecycleLock}), so instances starting together end with one index behind one alias, and a start
+ * leaves alone an index another live instance is still building. A rebuild itself resets the search processor, which
+ * needs the other instances stopped (the callers refuse it while they run).
  */
 @Component
 public class SearchIndexManager implements SearchIndexAdministration {
@@ -71,6 +76,7 @@ public class SearchIndexManager implements SearchIndexAdministration {
     /** A new index the alias already serves, filled in place by a replay up to the position of the fill. */
     private volatile Fill fill;
     private final StoreIdentity store;
+    private final IndexLifecycleLock cluster;
     private volatile boolean freshIndexAwaitingReplay;
     /** A replay decided at start that no reset (by this manager, a rebuild or a restore) has done yet. */
     private volatile boolean replayPending;
@@ -89,13 +95,14 @@ public class SearchIndexManager implements SearchIndexAdministration {
 
     /** For tests: every index belongs to one fixed store. */
     SearchIndexManager(FileIndex index, ProjectionReplay replay, ProcessorControl control) {
-        this(index, replay, control, () -> "unidentified-store");
+        this(index, replay, control, () -> "unidentified-store", IndexLifecycleLock.local());
     }
 
     @Autowired
     public SearchIndexManager(FileIndex index, ProjectionReplay replay, ProcessorControl control,
-                              StoreIdentity store) {
+                              StoreIdentity store, IndexLifecycleLock cluster) {
         this.store = store;
+        this.cluster = cluster;
         this.index = index;
         this.replay = replay;
         this.control = control;
@@ -208,72 +215,89 @@ public class SearchIndexManager implements SearchIndexAdministration {
             if (writeIndex != null) {
                 return;
             }
-            List<String> targets = new ArrayList<>(index.aliasTargets());
-            Map<String, FileIndex.IndexMeta> all = new java.util.TreeMap<>(index.describe());
-            boolean replayNeeded = false;
-            if (targets.size() > 1) {
-                String newest = targets.get(targets.size() - 1);
-                index.swapAlias(targets.subList(0, targets.size() - 1), newest);
-                targets = List.of(newest);
-            }
-            if (!targets.isEmpty()) {
-                String serving = targets.get(0);
-                FileIndex.IndexMeta meta = all.containsKey(serving) ? all.get(serving) : index.meta(serving);
-                if (!storeId.equals(meta.storeId())) {
-                    log.warn("search: index {} was built from another event store ({}), not from this one ({}); "
-                            + "deleting it", serving, meta.storeId(), storeId);
-                    index.delete(serving);
-                    all.remove(serving);
-                    targets = List.of();
-                } else if (meta.mappingVersion() < FileIndex.MAPPING_VERSION) {
-                    replayNeeded = true;
-                    log.info("search: index {} has mapping version {}, current is {}; rebuilding it by replay",
-                            serving, meta.mappingVersion(), FileIndex.MAPPING_VERSION);
-                } else if (meta.building()) {
-                    replayNeeded = true;
-                    log.warn("search: index {} is still marked as being built (its replay was interrupted); "
-                            + "rebuilding it by replay while it serves", serving);
-                }
-            }
-            if (targets.isEmpty()) {
-                boolean fillNeeded = storeHasProcessedEvents;
-                String created = index.create(fillNeeded, true, storeId);
-                index.addAlias(created);
-                targets = List.of(created);
-                freshIndexAwaitingReplay = fillNeeded;
-                replayNeeded = fillNeeded;
-                log.info("search: created index {} behind alias {}{}", created, index.alias(),
-                        fillNeeded ? "; replaying the event store into it" : "");
-            }
-            for (Map.Entry<String, FileIndex.IndexMeta> stray : all.entrySet()) {
-                if (targets.contains(stray.getKey())) {
-                    continue;
-                }
-                if (stray.getValue().building() && storeId.equals(stray.getValue().storeId())) {
-                    log.warn("search: deleting index {}, the remains of a rebuild interrupted before its alias swap;"
-                            + " the projection is replayed into a new index", stray.getKey());
-                    replayNeeded = true;
-                } else {
-                    log.info("search: deleting index {}, which the alias does not serve", stray.getKey());
-                }
-                index.delete(stray.getKey());
-            }
-            servingIndex = targets.get(0);
-            writeIndex = servingIndex;
-            healthy = true;
-            if (monitor == null) {
-                monitor = scheduler.scheduleWithFixedDelay(this::checkRebuild, CHECK_INTERVAL.toMillis(),
-                        CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            if (replayNeeded) {
-                replayPending = true;
-                scheduler.execute(this::replayQuietly);
-            }
+            cluster.exclusively(() -> {
+                prepare(storeId, storeHasProcessedEvents);
+                return null;
+            });
         } catch (IOException e) {
             healthy = false;
             throw e;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The body of {@link #ensureReady()}: under the local lock and the instances' lifecycle lock. */
+    private void prepare(String storeId, boolean storeHasProcessedEvents) throws IOException {
+        boolean buildingElsewhere = cluster.buildingElsewhere();
+        List<String> targets = new ArrayList<>(index.aliasTargets());
+        Map<String, FileIndex.IndexMeta> all = new java.util.TreeMap<>(index.describe());
+        boolean replayNeeded = false;
+        if (targets.size() > 1) {
+            String newest = targets.get(targets.size() - 1);
+            index.swapAlias(targets.subList(0, targets.size() - 1), newest);
+            targets = List.of(newest);
+        }
+        if (!targets.isEmpty()) {
+            String serving = targets.get(0);
+            FileIndex.IndexMeta meta = all.containsKey(serving) ? all.get(serving) : index.meta(serving);
+            if (!storeId.equals(meta.storeId())) {
+                log.warn("search: index {} was built from another event store ({}), not from this one ({}); "
+                        + "deleting it", serving, meta.storeId(), storeId);
+                index.delete(serving);
+                all.remove(serving);
+                targets = List.of();
+            } else if (meta.mappingVersion() < FileIndex.MAPPING_VERSION) {
+                replayNeeded = true;
+                log.info("search: index {} has mapping version {}, current is {}; rebuilding it by replay",
+                        serving, meta.mappingVersion(), FileIndex.MAPPING_VERSION);
+            } else if (meta.building() && buildingElsewhere) {
+                log.info("search: index {} is being filled by another instance", serving);
+            } else if (meta.building()) {
+                replayNeeded = true;
+                log.warn("search: index {} is still marked as being built (its replay was interrupted); "
+                        + "rebuilding it by replay while it serves", serving);
+            }
+        }
+        if (targets.isEmpty()) {
+            boolean fillNeeded = storeHasProcessedEvents;
+            String created = index.create(fillNeeded, true, storeId);
+            index.addAlias(created);
+            targets = List.of(created);
+            freshIndexAwaitingReplay = fillNeeded;
+            replayNeeded = fillNeeded;
+            cluster.building(fillNeeded);
+            log.info("search: created index {} behind alias {}{}", created, index.alias(),
+                    fillNeeded ? "; replaying the event store into it" : "");
+        }
+        for (Map.Entry<String, FileIndex.IndexMeta> stray : all.entrySet()) {
+            if (targets.contains(stray.getKey())) {
+                continue;
+            }
+            if (buildingElsewhere) {
+                log.info("search: leaving index {} alone: another instance is building an index",
+                        stray.getKey());
+                continue;
+            }
+            if (stray.getValue().building() && storeId.equals(stray.getValue().storeId())) {
+                log.warn("search: deleting index {}, the remains of a rebuild interrupted before its alias swap;"
+                        + " the projection is replayed into a new index", stray.getKey());
+                replayNeeded = true;
+            } else {
+                log.info("search: deleting index {}, which the alias does not serve", stray.getKey());
+            }
+            index.delete(stray.getKey());
+        }
+        servingIndex = targets.get(0);
+        writeIndex = servingIndex;
+        healthy = true;
+        if (monitor == null) {
+            monitor = scheduler.scheduleWithFixedDelay(this::checkRebuild, CHECK_INTERVAL.toMillis(),
+                    CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (replayNeeded) {
+            replayPending = true;
+            scheduler.execute(this::replayQuietly);
         }
     }
 
@@ -285,32 +309,41 @@ public class SearchIndexManager implements SearchIndexAdministration {
         lock.lock();
         try {
             ensureReady();
-            // each flag is cleared only once the state replacing it is set: incompleteBecause() never sees a gap
-            if (freshIndexAwaitingReplay) {
-                fill = new Fill(writeIndex, replay.headPosition());
-                freshIndexAwaitingReplay = false;
-                replayPending = false;
-                return;
-            }
-            Rebuild running = rebuild;
-            if (running != null) {
-                index.delete(running.target());
-            }
-            String target = index.create(true, store.id());
-            List<String> previous = running != null ? running.previous() : List.of(servingIndex);
-            rebuild = new Rebuild(target, previous, replay.headPosition(), Instant.now());
-            writeIndex = target;
-            fill = null;
-            replayPending = false;
-            lastError = null;
-            log.info("search: rebuilding into index {} up to event position {}; alias {} keeps serving {}",
-                    target, rebuild.targetPosition(), index.alias(), previous);
+            cluster.exclusively(() -> {
+                openReplayIndex();
+                return null;
+            });
         } catch (IOException | ElasticsearchException e) {
             healthy = false;
             throw new SearchUnavailableException("cannot open a new search index: " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The body of {@link #prepareReplay()}: under the local lock and the instances' lifecycle lock. */
+    private void openReplayIndex() throws IOException {
+        // each flag is cleared only once the state replacing it is set: incompleteBecause() never sees a gap
+        if (freshIndexAwaitingReplay) {
+            fill = new Fill(writeIndex, replay.headPosition());
+            freshIndexAwaitingReplay = false;
+            replayPending = false;
+            return;
+        }
+        Rebuild running = rebuild;
+        if (running != null) {
+            index.delete(running.target());
+        }
+        String target = index.create(true, store.id());
+        List<String> previous = running != null ? running.previous() : List.of(servingIndex);
+        rebuild = new Rebuild(target, previous, replay.headPosition(), Instant.now());
+        writeIndex = target;
+        fill = null;
+        replayPending = false;
+        lastError = null;
+        cluster.building(true);
+        log.info("search: rebuilding into index {} up to event position {}; alias {} keeps serving {}",
+                target, rebuild.targetPosition(), index.alias(), previous);
     }
 
     /** Completes a running rebuild or fill once the replay has passed its target position. */
@@ -342,23 +375,10 @@ public class SearchIndexManager implements SearchIndexAdministration {
             if (rebuild != running) {
                 return;
             }
-            index.finishBuilding(running.target());
-            index.swapAlias(running.previous(), running.target());
-            index.markBuilt(running.target(), store.id());
-            servingIndex = running.target();
-            for (String old : running.previous()) {
-                try {
-                    index.delete(old);
-                } catch (IOException | ElasticsearchException e) {
-                    log.warn("search: could not delete the old index {} ({}); the next start removes it", old,
-                            e.toString());
-                }
-            }
-            Instant now = Instant.now();
-            log.info("search: rebuild complete in {} s; alias {} now serves {}",
-                    Duration.between(running.startedAt(), now).toSeconds(), index.alias(), running.target());
-            lastCompletedAt = now;
-            rebuild = null;
+            cluster.exclusively(() -> {
+                swap(running);
+                return null;
+            });
         } catch (IOException | ElasticsearchException e) {
             lastError = e.toString();
             log.warn("search: could not complete the rebuild yet: {}", e.toString());
@@ -368,6 +388,28 @@ public class SearchIndexManager implements SearchIndexAdministration {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Moves the alias to a rebuilt index: under the local lock and the instances' lifecycle lock. */
+    private void swap(Rebuild running) throws IOException {
+        index.finishBuilding(running.target());
+        index.swapAlias(running.previous(), running.target());
+        index.markBuilt(running.target(), store.id());
+        servingIndex = running.target();
+        for (String old : running.previous()) {
+            try {
+                index.delete(old);
+            } catch (IOException | ElasticsearchException e) {
+                log.warn("search: could not delete the old index {} ({}); the next start removes it", old,
+                        e.toString());
+            }
+        }
+        Instant now = Instant.now();
+        log.info("search: rebuild complete in {} s; alias {} now serves {}",
+                Duration.between(running.startedAt(), now).toSeconds(), index.alias(), running.target());
+        lastCompletedAt = now;
+        rebuild = null;
+        cluster.building(false);
     }
 
     private void completeFill(Fill filling, long position) {
@@ -381,6 +423,7 @@ public class SearchIndexManager implements SearchIndexAdministration {
             }
             index.markBuilt(filling.index(), store.id());
             fill = null;
+            cluster.building(false);
             log.info("search: index {} is filled up to event position {}", filling.index(), filling.targetPosition());
         } catch (IOException | ElasticsearchException e) {
             lastError = e.toString();
