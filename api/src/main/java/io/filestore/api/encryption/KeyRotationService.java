@@ -53,10 +53,13 @@ public class KeyRotationService {
     private final TusService uploads;
     private final SingletonJobRunner runner;
 
+    private final SingletonJobs jobs;
+
     public KeyRotationService(BlobStore blobs, FilestoreProperties filestore, BackupProperties backups,
                               SingletonJobs jobs, TusService uploads) {
         this.blobs = blobs;
         this.runner = new SingletonJobRunner(jobs, SingletonJobs.Job.REWRAP, "The re-wrap", "key-rewrap");
+        this.jobs = jobs;
         this.uploads = uploads;
         this.rewrapper = new Rewrapper(blobs, filestore.dataDir().resolve("encryption"),
                 List.of(backups.resolveDirectory(filestore.dataDir()).resolve("blobs")), 100,
@@ -126,6 +129,21 @@ public class KeyRotationService {
      * @throws Conflict no master key, or the keyset is in an environment variable
      */
     public synchronized int rotate() throws IOException {
+        try (SingletonJobs.Held keyset = keysetLock()) {
+            return rotateHolding();
+        }
+    }
+
+    /**
+     * The lock on the keyset file: instances sharing it change it one at a time (each builds on the file as the
+     * other left it).
+     */
+    private SingletonJobs.Held keysetLock() {
+        return jobs.tryLock(SingletonJobs.Job.KEYSET).orElseThrow(() -> new Conflict(
+                "another instance is changing the master keyset now: try again in a moment"));
+    }
+
+    private int rotateHolding() throws IOException {
         if (encryption().masterKeys().isEmpty()) {
             throw new Conflict("encryption at rest has no master key (it was never enabled): nothing to rotate");
         }
@@ -155,6 +173,12 @@ public class KeyRotationService {
      * @throws IllegalArgumentException no such key, or it is the primary one
      */
     public synchronized void retire(int keyId) throws IOException {
+        try (SingletonJobs.Held keyset = keysetLock()) {
+            retireHolding(keyId);
+        }
+    }
+
+    private void retireHolding(int keyId) throws IOException {
         if (encryption().masterKeys().stream().noneMatch(key -> key.id() == keyId)) {
             throw new IllegalArgumentException("the master keyset has no key " + keyId);
         }

@@ -22,7 +22,9 @@ public class SingletonJobs {
 
     /** The jobs, each with its lock's second key. */
     public enum Job {
-        SCRUB(1), REBALANCE(2), DRAIN(3), TRASH_PURGE(4), BLOB_COLLECTION(5), REWRAP(6), UPLOAD_CLEANUP(7);
+        SCRUB(1), REBALANCE(2), DRAIN(3), TRASH_PURGE(4), BLOB_COLLECTION(5), REWRAP(6), UPLOAD_CLEANUP(7),
+        /** A change of the master keyset file (rotation, retirement): never two at once on a shared file. */
+        KEYSET(8);
 
         final int key;
 

@@ -126,8 +126,8 @@ class ClusterNotificationsTest {
         startListening();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement kill = connection.prepareStatement(
-                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?")) {
-            kill.setString(1, Instances.APPLICATION_NAME_PREFIX + listenerId);
+                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE ?")) {
+            kill.setString(1, Instances.APPLICATION_NAME_PREFIX + listenerId + "/%");
             try (var rows = kill.executeQuery()) {
                 assertThat(rows.next()).as("the listener's session, named after its instance").isTrue();
             }

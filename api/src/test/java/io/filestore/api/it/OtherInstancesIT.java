@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A restore, a projection rebuild and a search index rebuild reset event processors, which only works while one
  * instance runs: with another instance live on the database (here a session named as an instance would name it,
- * {@code filestore/<id>}, which is how the service sees the live instances) they are refused with 409 and a
+ * {@code filestore/<id>/<process>}, which is how the service sees the live instances) they are refused with 409 and a
  * problem naming the other instances; once it is gone they run.
  */
 class OtherInstancesIT {
@@ -25,7 +25,7 @@ class OtherInstancesIT {
         Properties properties = new Properties();
         properties.setProperty("user", io.filestore.testsupport.TestServicesSource.services().user());
         properties.setProperty("password", io.filestore.testsupport.TestServicesSource.services().password());
-        properties.setProperty("ApplicationName", "filestore/" + id);
+        properties.setProperty("ApplicationName", "filestore/" + id + "/0123456789ab"); // <id>/<process>
         return DriverManager.getConnection(io.filestore.testsupport.TestServicesSource.services().jdbcUrl(),
                 properties);
     }
