@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("filestore.cluster")
 public record ClusterProperties(
         @DefaultValue("true") boolean balanceSegments,
-        @DefaultValue("5s") Duration balanceInterval,
+        @DefaultValue("2s") Duration balanceInterval,
         @DefaultValue("10s") Duration claimTimeout,
         @DefaultValue("2000") long tokenClaimIntervalMs,
         @DefaultValue("10000") int appliedQueueCapacity,

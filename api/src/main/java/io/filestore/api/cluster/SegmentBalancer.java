@@ -47,7 +47,7 @@ public class SegmentBalancer {
             fixedDelayString = "${filestore.cluster.balance-interval:5s}")
     void balance() {
         EventProcessingConfiguration configuration = processing.getIfAvailable();
-        if (!properties.balanceSegments() || configuration == null) {
+        if (configuration == null) {
             return;
         }
         SegmentClaims.Snapshot snapshot;
@@ -55,6 +55,10 @@ public class SegmentBalancer {
             snapshot = claims.read();
         } catch (SQLException | RuntimeException e) {
             log.debug("could not read the segment claims to balance them: {}", e.toString());
+            return;
+        }
+        claims.freeLostClaims(snapshot); // a dead instance's segments are taken over now, not after the claim timeout
+        if (!properties.balanceSegments()) {
             return;
         }
         for (EventProcessor processor : configuration.eventProcessors().values()) {

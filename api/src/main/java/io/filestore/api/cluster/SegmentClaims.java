@@ -109,6 +109,57 @@ public class SegmentClaims {
         return snapshot.claimedByLostInstance(processor, aggregateId);
     }
 
+    /**
+     * Frees the claims of instances that are gone (their PostgreSQL sessions ended with their process), so that a
+     * live instance claims those segments within its token claim interval instead of after the claim timeout.
+     * Safe against an owner that is in fact alive but was seen without sessions: its processor's next token update
+     * names it as owner and fails, and the batch it was applying rolls back with it (views and tokens share one
+     * transaction), so no event is applied twice to a PostgreSQL view.
+     *
+     * @return how many claims were freed
+     */
+    public int freeLostClaims(Snapshot snapshot) {
+        int freed = 0;
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "UPDATE token_entry SET owner = NULL WHERE processor_name = ? AND segment = ? AND owner = ?")) {
+            for (Map.Entry<String, List<Claim>> processor : snapshot.processors().entrySet()) {
+                for (Claim claim : processor.getValue()) {
+                    if (claim.owner() != null && !snapshot.live().contains(claim.owner())) {
+                        statement.setString(1, processor.getKey());
+                        statement.setInt(2, claim.segment());
+                        statement.setString(3, claim.owner());
+                        freed += statement.executeUpdate();
+                    }
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("could not free the claims of lost instances: {}", e.toString());
+        }
+        if (freed > 0) {
+            log.info("freed {} segment claims of instances that are gone, for the live ones to take over", freed);
+            readAt.set(System.nanoTime() - 2 * SNAPSHOT_MAX_AGE_NANOS); // writers read the claims afresh
+        }
+        return freed;
+    }
+
+    /**
+     * Whether the aggregate's segment of the processor is claimed by an instance that is gone; if so, its claims
+     * are freed at once (by one writer at a time) so that a live instance takes it over within its claim interval.
+     */
+    public boolean takeOverIfLost(String processor, String aggregateId) {
+        if (!claimedByLostInstance(processor, aggregateId)) {
+            return false;
+        }
+        Snapshot seen = snapshot;
+        synchronized (this) {
+            if (seen == snapshot) {
+                freeLostClaims(seen);
+            }
+        }
+        return true;
+    }
+
     /** The segment ids of a processor in {@code snapshot} that {@code owner} claims. */
     static Set<Integer> claimedBy(Snapshot snapshot, String processor, String owner) {
         Set<Integer> segments = new java.util.TreeSet<>();

@@ -26,9 +26,9 @@ import org.springframework.stereotype.Service;
  * shows its write. The events are those the command's handler published (the command bus handles a command in the
  * sending thread). A view is not waited for when it is known to be behind ({@link AppliedEvents#knownBehind}), when
  * its processor is in an error state here (it is retrying with back-off), when its dead-letter queue holds the
- * aggregate (its new events are parked behind the old ones), or when the segment of the aggregate is still claimed by
- * an instance that is gone (no one processes it until the claim expires and another instance takes it over); an
- * event parked while the writer waits counts as applied. The segment may be processed by any live instance: the one
+ * aggregate (its new events are parked behind the old ones); an event parked while the writer waits counts as
+ * applied. When the segment of the aggregate is still claimed by an instance that is gone, the writer frees that
+ * claim so that a live instance takes the segment over within its claim interval, and waits. The segment may be processed by any live instance: the one
  * that applies the events announces them to the others ({@link io.filestore.api.cluster.AppliedBroadcaster}), whose
  * listener ({@link io.filestore.api.cluster.ClusterListener}) signals the same {@link AppliedEvents} a local
  * processor would. A view that does not catch up in time never fails the write: the write happened, it is only not yet
@@ -120,9 +120,10 @@ public class Writes {
                 continue;
             }
             for (Map.Entry<String, Long> aggregate : reached.entrySet()) {
-                if (parked(view, aggregate.getKey()) || unprocessed(view, aggregate.getKey())) {
+                if (parked(view, aggregate.getKey())) {
                     continue;
                 }
+                takeOverIfLost(view, aggregate.getKey());
                 long remaining = Math.max(0, deadline - System.nanoTime());
                 if (!view.awaitApplied(aggregate.getKey(), aggregate.getValue(),
                         java.time.Duration.ofNanos(remaining))) {
@@ -144,16 +145,15 @@ public class Writes {
     }
 
     /**
-     * Whether no live instance processes the aggregate's segment of the view now: its claim belongs to an instance
-     * that is gone, so it will not be applied before the claim expires. A segment processed here is never so (this
-     * instance is live), and unclaimed segments are waited for (an instance claims them within its claim interval).
+     * When the aggregate's segment of the view is claimed by an instance that is gone (not processed here: this
+     * instance is live), its claim is freed at once ({@link SegmentClaims#takeOverIfLost}), so that a live instance
+     * takes the segment over within its claim interval and the writer's bounded wait can end with the write shown.
      */
-    private boolean unprocessed(AppliedEvents view, String aggregateId) {
+    private void takeOverIfLost(AppliedEvents view, String aggregateId) {
         Map<Integer, EventTrackerStatus> status = status(view);
-        if (status.values().stream().anyMatch(s -> s.getSegment().matches(aggregateId))) {
-            return false;
+        if (status.values().stream().noneMatch(s -> s.getSegment().matches(aggregateId))) {
+            claims.takeOverIfLost(view.processingGroup(), aggregateId);
         }
-        return claims.claimedByLostInstance(view.processingGroup(), aggregateId);
     }
 
     /**

@@ -143,6 +143,7 @@ class ClusterIT {
         }
         HttpResponse<String> listing = send(request("/api/files?limit=100").GET());
         assertThat(data(listing).path("pagination").path("total").asLong()).isEqualTo(ids.size());
+        assertThat(listedIds()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(servedBy).as("both instances answered").hasSize(2);
 
         // two processes, one set of segments: each instance claims a share of every processor's segments
@@ -314,12 +315,20 @@ class ClusterIT {
         return new ArrayList<>(new HashSet<>(listedIdsWithDuplicates()));
     }
 
+    /** Every file of the listing, walked page by page with its cursor (through the balancer: both instances). */
     private static List<String> listedIdsWithDuplicates() {
-        HttpResponse<String> listing = send(request("/api/files?limit=1000").GET());
         List<String> ids = new ArrayList<>();
-        for (JsonNode file : data(listing).path("files")) {
-            ids.add(file.path("fileId").asString());
-        }
+        String cursor = null;
+        do {
+            HttpResponse<String> listing = send(request("/api/files?limit=100"
+                    + (cursor == null ? "" : "&cursor=" + cursor)).GET());
+            assertThat(listing.statusCode()).as(listing.body()).isEqualTo(200);
+            for (JsonNode file : data(listing).path("files")) {
+                ids.add(file.path("fileId").asString());
+            }
+            JsonNode next = data(listing).path("pagination").path("nextCursor");
+            cursor = next.isMissingNode() || next.isNull() ? null : next.asString();
+        } while (cursor != null);
         return ids;
     }
 
