@@ -14,29 +14,10 @@
 # The jar is FILESTORE_JAR (default api/target/filestore.jar), the JVM FILESTORE_JAVA (default: the newest JDK),
 # extra JVM options JAVA_OPTS. HAProxy binds FILESTORE_CLUSTER_BIND (default 127.0.0.1) on LB_PORT.
 
-fs_haproxy_bin() {
-  local b
-  for b in "${FILESTORE_HAPROXY:-}" "$(command -v haproxy 2>/dev/null || true)" /usr/sbin/haproxy; do
-    if [[ -n "$b" && -x "$b" ]]; then printf '%s' "$b"; return 0; fi
-  done
-  return 1
-}
+fs_haproxy_bin() { fs_tool_bin haproxy "${FILESTORE_HAPROXY:-}"; }
 
-# Installs HAProxy when missing (root or passwordless sudo) and exports FILESTORE_TEST_HAPROXY; warns and fails
-# (without exiting) when it cannot: only the cluster tests and ./filestore cluster need it.
-fs_haproxy_ensure() {
-  local bin
-  if ! bin="$(fs_haproxy_bin)"; then
-    if fs_can_install; then
-      fs_apt_install haproxy
-    fi
-    if ! bin="$(fs_haproxy_bin)"; then
-      fs_warn "haproxy is missing and cannot be installed here: run 'sudo apt-get install -y haproxy'"
-      return 1
-    fi
-  fi
-  export FILESTORE_TEST_HAPROXY="$bin"
-}
+# Installs HAProxy when missing and exports FILESTORE_TEST_HAPROXY (only ClusterIT and ./filestore cluster need it).
+fs_haproxy_ensure() { fs_tool_ensure haproxy haproxy FILESTORE_TEST_HAPROXY "ClusterIT and ./filestore cluster" "${FILESTORE_HAPROXY:-}"; }
 
 fs_cluster_java() {
   if [[ -n "${FILESTORE_JAVA:-}" ]]; then printf '%s' "$FILESTORE_JAVA"; return 0; fi

@@ -258,6 +258,33 @@ fs__http_devtcp() {
 # Processes
 # ---------------------------------------------------------------------------
 
+# fs_tool_bin NAME [OVERRIDE]: the path of a program from a Debian package (OVERRIDE if executable, then PATH,
+# then /usr/sbin/NAME), or nothing (status 1).
+fs_tool_bin() {
+  local b
+  for b in "${2:-}" "$(command -v "$1" 2>/dev/null || true)" "/usr/sbin/$1"; do
+    if [[ -n "$b" && -x "$b" ]]; then printf '%s' "$b"; return 0; fi
+  done
+  return 1
+}
+
+# fs_tool_ensure NAME PACKAGE EXPORT_VAR NEEDED_BY [OVERRIDE]: installs PACKAGE when NAME is missing (root or
+# passwordless sudo) and exports EXPORT_VAR=<path>; warns and fails (without exiting) when it cannot: only NEEDED_BY
+# needs it.
+fs_tool_ensure() {
+  local name="$1" package="$2" var="$3" needed="$4" override="${5:-}" bin
+  if ! bin="$(fs_tool_bin "$name" "$override")"; then
+    if fs_can_install; then
+      fs_apt_install "$package"
+    fi
+    if ! bin="$(fs_tool_bin "$name" "$override")"; then
+      fs_warn "$name is missing and cannot be installed here: run 'sudo apt-get install -y $package' ($needed needs it)"
+      return 1
+    fi
+  fi
+  export "$var=$bin"
+}
+
 # fs_pid_alive PID: the process exists (for any owner).
 fs_pid_alive() {
   [[ -n "${1:-}" && "$1" =~ ^[0-9]+$ ]] && [[ -d "/proc/$1" ]]

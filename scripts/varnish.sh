@@ -13,29 +13,10 @@
 # No management port (-T none): the instance is stopped by its pid file.
 
 # Path of varnishd, or nothing.
-fs_varnish_bin() {
-  local b
-  for b in "${FILESTORE_VARNISHD:-}" "$(command -v varnishd 2>/dev/null || true)" /usr/sbin/varnishd; do
-    if [[ -n "$b" && -x "$b" ]]; then printf '%s' "$b"; return 0; fi
-  done
-  return 1
-}
+fs_varnish_bin() { fs_tool_bin varnishd "${FILESTORE_VARNISHD:-}"; }
 
-# Installs Varnish when missing (root or passwordless sudo) and exports FILESTORE_TEST_VARNISHD; warns and fails
-# (without exiting) when it cannot: only the CDN tests need it, and they fail without it.
-fs_varnish_ensure() {
-  local bin
-  if ! bin="$(fs_varnish_bin)"; then
-    if fs_can_install; then
-      fs_apt_install varnish
-    fi
-    if ! bin="$(fs_varnish_bin)"; then
-      fs_warn "varnishd is missing and cannot be installed here: run 'sudo apt-get install -y varnish' (CdnIT needs it)"
-      return 1
-    fi
-  fi
-  export FILESTORE_TEST_VARNISHD="$bin"
-}
+# Installs Varnish when missing and exports FILESTORE_TEST_VARNISHD (only the CDN tests need it).
+fs_varnish_ensure() { fs_tool_ensure varnishd varnish FILESTORE_TEST_VARNISHD CdnIT "${FILESTORE_VARNISHD:-}"; }
 
 # fs_varnish_start PORT BACKEND_PORT DIR [BACKEND_HOST]
 fs_varnish_start() {

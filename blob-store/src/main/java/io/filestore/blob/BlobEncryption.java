@@ -195,7 +195,7 @@ public final class BlobEncryption {
             BlobEncryption encryption = of(keyset, enabled);
             encryption.checkKey(check, source);
             encryption.keysetFile = writable;
-            encryption.keysetStamp = stamp(writable);
+            encryption.keysetStamp = FileStamp.of(writable);
             encryption.keyCheck = check;
             log.info("Encryption at rest {}; master key from {}", enabled ? "enabled" : "disabled for new blobs",
                     source);
@@ -687,19 +687,7 @@ public final class BlobEncryption {
     private void save(KeysetHandle keyset, Path file) throws IOException, GeneralSecurityException {
         String json = TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get());
         writeAtomically(file, json.getBytes(StandardCharsets.UTF_8), true, true);
-        keysetStamp = stamp(file);
-    }
-
-    private static String stamp(Path file) {
-        if (file == null) {
-            return null;
-        }
-        try {
-            return Files.getLastModifiedTime(file).toMillis() + "/" + Files.size(file) + "/"
-                    + Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-        } catch (IOException e) {
-            return null;
-        }
+        keysetStamp = FileStamp.of(file);
     }
 
     /**
@@ -716,7 +704,7 @@ public final class BlobEncryption {
         if (file == null) {
             return false;
         }
-        String now = stamp(file);
+        String now = FileStamp.of(file);
         if (now == null || now.equals(keysetStamp)) {
             return false;
         }

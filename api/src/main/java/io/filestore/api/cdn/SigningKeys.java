@@ -46,7 +46,7 @@ public final class SigningKeys {
     private SigningKeys(Path file, DeliverySigner signer) {
         this.file = file;
         this.signer = signer;
-        this.stamp = stamp(file);
+        this.stamp = io.filestore.blob.FileStamp.of(file);
     }
 
     /** Keys from the settings when any are configured, else from (or generated into) {@code directory}. */
@@ -86,7 +86,7 @@ public final class SigningKeys {
 
     private synchronized void reloadIfChanged() {
         checkedAt = System.nanoTime();
-        String now = stamp(file);
+        String now = io.filestore.blob.FileStamp.of(file);
         if (now == null || now.equals(stamp)) {
             return;
         }
@@ -97,18 +97,6 @@ public final class SigningKeys {
             // a half-visible file cannot happen (it is replaced by a rename); an unreadable one keeps the old keys
             org.slf4j.LoggerFactory.getLogger(SigningKeys.class)
                     .warn("The CDN signing keys in {} changed but cannot be read: {}", file, e.getClass().getName());
-        }
-    }
-
-    private static String stamp(Path file) {
-        if (file == null) {
-            return null;
-        }
-        try {
-            return Files.getLastModifiedTime(file).toMillis() + "/" + Files.size(file) + "/"
-                    + Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-        } catch (IOException e) {
-            return null;
         }
     }
 
@@ -144,7 +132,7 @@ public final class SigningKeys {
             }
             write(file, secrets, id);
             signer = read(file);
-            stamp = stamp(file);
+            stamp = io.filestore.blob.FileStamp.of(file);
             return id;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rotate the CDN signing keys in " + file, e);
