@@ -24,24 +24,37 @@ import org.postgresql.ds.PGSimpleDataSource;
 class PostgresGuessThrottleTest extends GuessThrottleTest {
 
     private static PGSimpleDataSource dataSource;
+    /**
+     * A schema of this test's own: a table created in the test database's public schema would make the end-to-end
+     * tests' application refuse to migrate it (a non-empty schema without Flyway's history).
+     */
+    private static final String SCHEMA = "guess_test_" + java.util.UUID.randomUUID().toString()
+            .replace("-", "").substring(0, 12);
 
     static PGSimpleDataSource dataSource() {
         PGSimpleDataSource source = new PGSimpleDataSource();
         source.setUrl(TestServicesSource.services().jdbcUrl());
         source.setUser(TestServicesSource.services().user());
         source.setPassword(TestServicesSource.services().password());
+        source.setCurrentSchema(SCHEMA);
         return source;
     }
 
     @BeforeAll
     static void createTable() throws IOException, SQLException {
         dataSource = dataSource();
+        execute("CREATE SCHEMA " + SCHEMA);
         try (InputStream in = PostgresGuessThrottleTest.class.getResourceAsStream(
                 "/db/migration/V164__password_guesses.sql");
              Connection connection = dataSource.getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void dropSchema() throws SQLException {
+        execute("DROP SCHEMA " + SCHEMA + " CASCADE");
     }
 
     @BeforeEach
