@@ -41,7 +41,7 @@ public class AppliedBroadcaster {
 
     public AppliedBroadcaster(DataSource dataSource, Instances instances, ClusterProperties properties) {
         this.dataSource = dataSource;
-        this.origin = instances.id();
+        this.origin = instances.processName();
         this.queue = new ArrayBlockingQueue<>(properties.appliedQueueCapacity());
         this.sender = new Thread(this::run, "cluster-applied-notify");
         sender.setDaemon(true);

@@ -160,10 +160,10 @@ public class ClusterListener implements SmartLifecycle {
         for (PGNotification notification : notifications) {
             String payload = notification.getParameter();
             if (EVENTS_CHANNEL.equals(notification.getName())) {
-                wake |= !instances.id().equals(payload);
+                wake |= !instances.processName().equals(payload);
             } else if (APPLIED_CHANNEL.equals(notification.getName()) && payload != null) {
                 String origin = AppliedNotice.origin(payload);
-                if (origin != null && !origin.equals(instances.id())) {
+                if (origin != null && !origin.equals(instances.processName())) {
                     applied(AppliedNotice.parse(payload));
                 }
             }

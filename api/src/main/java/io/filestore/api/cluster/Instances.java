@@ -63,6 +63,14 @@ public class Instances {
         return APPLICATION_NAME_PREFIX + id + "/" + PROCESS;
     }
 
+    /**
+     * This process among all that share the database: {@code <id>/<process>}. Notifications carry it, so that a
+     * process ignores only its own (two instances given the same id by mistake still hear each other).
+     */
+    public String processName() {
+        return id + "/" + PROCESS;
+    }
+
     /** This process's token (see {@link #liveProcesses()}). */
     public String process() {
         return PROCESS;

@@ -117,7 +117,7 @@ public class AxonConfiguration {
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
                 .optimizeEventConsumption(false);
-        String origin = instances.id();
+        String origin = instances.processName();
         return new CommitNotifyingEventStore(builder, properties.eventPollInterval(),
                 () -> notifyAppended(connectionProvider, origin));
     }

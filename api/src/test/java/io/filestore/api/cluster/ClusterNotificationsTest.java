@@ -112,7 +112,7 @@ class ClusterNotificationsTest {
 
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            notifyEvents(connection, listenerId); // this instance's own append: already woken locally
+            notifyEvents(connection, new Instances(listenerId, 0, dataSource).processName()); // own: woken locally
             notifyEvents(connection, "another-instance");
             connection.commit();
         }

@@ -185,8 +185,15 @@ public class FileIndex {
         client.indices().refresh(r -> r.index(indexOrAlias));
     }
 
+    /** Deletes the index; one that is already gone (deleted meanwhile by another instance or a swap) is no error. */
     void delete(String index) throws IOException {
-        client.indices().delete(r -> r.index(index).ignoreUnavailable(true));
+        try {
+            client.indices().delete(r -> r.index(index).ignoreUnavailable(true));
+        } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
     }
 
     /**
