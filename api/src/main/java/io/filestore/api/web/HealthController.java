@@ -28,7 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
  * every state in which answers may be wrong or incomplete (check {@code consistency}): a restore unfinished
  * (changes are refused and content may be missing until it completes, also after a restart), a projection being
  * rebuilt, a search index being rebuilt or filled or not belonging to this event store; and so do events parked
- * in a processor's dead-letter queue (check {@code deadLetters} names the processors).
+ * in a processor's dead-letter queue (check {@code deadLetters} names the processors), and so does an instance that
+ * shares the database with others but cannot hear them (check {@code cluster}).
  * Unauthenticated on purpose (load balancers call it); it reveals no file data.
  */
 @RestController
@@ -44,10 +45,16 @@ class HealthController {
     private final RebuildService rebuilds;
     private final SearchIndexAdministration searchIndex;
     private final DeadLetters deadLetters;
+    private final io.filestore.api.cluster.Instances instances;
+    private final io.filestore.api.cluster.ClusterListener listener;
 
     HealthController(JdbcClient jdbc, BlobStore blobs, ElasticsearchProperties es,
                             io.filestore.api.security.AdminBootstrap bootstrap, MaintenanceMode maintenance,
-                            RebuildService rebuilds, SearchIndexAdministration searchIndex, DeadLetters deadLetters) {
+                            RebuildService rebuilds, SearchIndexAdministration searchIndex, DeadLetters deadLetters,
+                            io.filestore.api.cluster.Instances instances,
+                            io.filestore.api.cluster.ClusterListener listener) {
+        this.instances = instances;
+        this.listener = listener;
         this.bootstrap = bootstrap;
         this.maintenance = maintenance;
         this.rebuilds = rebuilds;
@@ -75,12 +82,18 @@ class HealthController {
         List<String> incomplete = database ? incomplete() : List.of("the database is unreachable");
         checks.put("consistency", Map.of("status", incomplete.isEmpty() ? "up" : "degraded",
                 "reasons", incomplete));
+        // other instances on the database: without the listener, their writes reach this one only by polling and a
+        // write here waits out its timeout for views they process (the names stay out: this answer is public)
+        int others = database ? instances.others().size() : 0;
+        boolean cluster = others == 0 || listener.listening();
+        checks.put("cluster", Map.of("status", cluster ? "up" : "degraded", "otherInstances", others,
+                "listening", listener.listening()));
         Map<String, Long> parked = database ? parked() : Map.of();
         checks.put("deadLetters", parked.isEmpty() ? Map.of("status", "up")
                 : Map.of("status", "degraded", "processors", parked));
         boolean serving = database && up > 0 && bootstrap.done();
         boolean healthy = serving && up == nodes.size() && search.equals("up") && incomplete.isEmpty()
-                && parked.isEmpty() && redundancy.redundant();
+                && parked.isEmpty() && redundancy.redundant() && cluster;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", !bootstrap.done() ? "starting" : healthy ? "healthy" : serving ? "degraded" : "unhealthy");
         body.put("timestamp", Instant.now());

@@ -146,6 +146,17 @@ class ClusterIT {
         assertThat(listedIds()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(servedBy).as("both instances answered").hasSize(2);
 
+        // each instance's health knows the other and hears it
+        for (int k = 0; k < 2; k++) {
+            HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + (firstPort + k) + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode cluster = Api.JSON.readTree(health.body()).path("checks").path("cluster");
+            assertThat(cluster.path("otherInstances").asInt()).as(health.body()).isEqualTo(1);
+            assertThat(cluster.path("listening").asBoolean()).isTrue();
+            assertThat(cluster.path("status").asString()).isEqualTo("up");
+        }
+
         // two processes, one set of segments: each instance claims a share of every processor's segments
         Await.isTrue(() -> owners().values().stream().allMatch(owners -> owners.size() == 2),
                 Duration.ofSeconds(60), "the segments are spread over both instances");

@@ -488,7 +488,8 @@ class FileLifecycleIT {
             // status follows them.
             boolean redundant = body.get("checks").get("redundancy").get("status").asString().equals("up");
             assertThat(body.get("status").asString()).isEqualTo(redundant ? "healthy" : "degraded");
-            for (String check : java.util.List.of("database", "storage", "search", "consistency", "deadLetters")) {
+            for (String check : java.util.List.of("database", "storage", "search", "consistency", "deadLetters",
+                    "cluster")) {
                 assertThat(body.get("checks").get(check).get("status").asString()).as(check).isEqualTo("up");
             }
             assertThat(body.get("checks").get("storage").get("nodesUp").asInt()).isEqualTo(3);
