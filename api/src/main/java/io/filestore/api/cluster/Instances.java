@@ -41,12 +41,20 @@ public class Instances {
 
     public Instances(@Value("${filestore.instance-id:}") String configured, @Value("${server.port:8080}") int port,
                      DataSource dataSource) {
+        this.id = name(configured, port);
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * The instance's name: the configured one (printable ASCII without spaces), else {@code <host name>:<port>};
+     * cut to what PostgreSQL keeps of an application name.
+     */
+    private static String name(String configured, int port) {
         String name = configured == null || configured.isBlank() ? hostName() + ":" + port : configured.strip();
         if (!name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw new IllegalArgumentException("filestore.instance-id must be printable ASCII without spaces");
         }
-        this.id = name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name;
-        this.dataSource = dataSource;
+        return name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name;
     }
 
     /** This instance's name. */
@@ -156,10 +164,7 @@ public class Instances {
             @Override
             public Object postProcessBeforeInitialization(Object bean, String beanName) {
                 if (bean instanceof HikariDataSource hikari) {
-                    String name = configured == null || configured.isBlank()
-                            ? hostName() + ":" + port : configured.strip();
-                    hikari.addDataSourceProperty("ApplicationName",
-                            applicationName(name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name));
+                    hikari.addDataSourceProperty("ApplicationName", applicationName(name(configured, port)));
                 }
                 return bean;
             }
