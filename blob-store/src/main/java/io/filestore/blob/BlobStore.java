@@ -1329,9 +1329,12 @@ public final class BlobStore implements AutoCloseable {
             }
             Replica replica = found.get();
             bytesRead += replica.size();
-            suspects.remove(replica.key());
             try {
-                if (verify(replica)) {
+                // a suspect stays one (hashed before any read) until this verdict: removing it first let a read
+                // stream the corrupt replica again while it was being verified
+                boolean intactReplica = verify(replica);
+                suspects.remove(replica.key());
+                if (intactReplica) {
                     intact.add(node);
                     if (source == null || (source.path() == null && replica.path() != null)) {
                         source = replica; // a local file is the cheapest source of copies
@@ -1340,7 +1343,7 @@ public final class BlobStore implements AutoCloseable {
                     corrupt++;
                 }
             } catch (NoSuchFileException e) {
-                // deleted meanwhile
+                suspects.remove(replica.key()); // deleted meanwhile
             } catch (IOException e) {
                 readErrors++;
                 node.errors.incrementAndGet();
