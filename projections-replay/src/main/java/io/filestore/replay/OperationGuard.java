@@ -31,8 +31,9 @@ import org.springframework.stereotype.Component;
  * "restore" lock exclusively and every other operation holds it shared (a restore runs alone); a rebuild and a blob
  * collection both hold the "views" lock exclusively (never together). The locks go with the session, so an instance
  * that dies (kill -9, a lost network) releases its operations' locks with it, as {@code SingletonJobs} relies on.
- * A restore or a rebuild also resets event processors, which Axon can only do where they are stopped: while other
- * instances are live ({@link LiveInstances}) they are refused ({@link OtherInstancesLiveException}).
+ * A rebuild also resets event processors, which Axon can only do where they are stopped: while other instances are
+ * live ({@link LiveInstances}) it is refused ({@link OtherInstancesLiveException}). A restore resets them too, but
+ * the other instances follow it and stop theirs first ({@code RestoreFollower}), so it runs beside them.
  */
 @Component
 public class OperationGuard {
@@ -91,7 +92,9 @@ public class OperationGuard {
                 return true;
             } catch (OperationConflictException e) {
                 if (System.nanoTime() > deadline) {
-                    log.info("Not recovering interrupted {}s now: {}", name(kind), e.getMessage());
+                    if (!wait.isZero()) { // a zero wait is a follower's frequent look (RestoreFollower): no log
+                        log.info("Not recovering interrupted {}s now: {}", name(kind), e.getMessage());
+                    }
                     return false;
                 }
             }
@@ -124,7 +127,7 @@ public class OperationGuard {
         boolean keep = false;
         try {
             take(connection, kind);
-            if (resets && (kind == Kind.RESTORE || kind == Kind.REBUILD)) {
+            if (resets && kind == Kind.REBUILD) {
                 requireAlone(kind);
             }
             synchronized (held) {

@@ -130,20 +130,23 @@ class OperationGuardTest {
     }
 
     @Test
-    void refusesARestoreOrARebuildWhileOtherInstancesAreLive() {
+    void refusesARebuildWhileOtherInstancesAreLiveButNotARestore() {
         OperationGuard crowded = guard(List.of("host-b:8080", "host-c:8080"));
 
-        assertThatThrownBy(() -> crowded.begin(Kind.RESTORE)).isInstanceOfSatisfying(
-                OtherInstancesLiveException.class, e -> {
+        assertThatThrownBy(() -> crowded.beginWithin(Kind.REBUILD, java.time.Duration.ofMinutes(1)))
+                .isInstanceOfSatisfying(OtherInstancesLiveException.class, e -> {
                     assertThat(e.instances()).containsExactly("host-b:8080", "host-c:8080");
                     assertThat(e.getMessage()).contains("host-b:8080, host-c:8080").contains("stop");
                 });
-        assertThatThrownBy(() -> crowded.beginWithin(Kind.REBUILD, java.time.Duration.ofMinutes(1)))
-                .isInstanceOf(OtherInstancesLiveException.class);
+        guard.begin(Kind.REBUILD); // the refusal kept no lock
+        guard.end(Kind.REBUILD);
         crowded.begin(Kind.BACKUP); // reads only: fine beside other instances
         crowded.end(Kind.BACKUP);
 
-        guard.begin(Kind.RESTORE); // the refusals kept no lock
+        // the other instances follow a restore (RestoreFollower): it runs beside them, alone among operations
+        crowded.begin(Kind.RESTORE);
+        assertThatThrownBy(() -> guard.begin(Kind.BACKUP)).hasMessage("a restore is running");
+        crowded.end(Kind.RESTORE);
     }
 
     @Test
@@ -158,8 +161,8 @@ class OperationGuardTest {
         // nothing running anywhere: the recovery may roll back beside other instances...
         assertThat(starting.beginRecovery(Kind.RESTORE, java.time.Duration.ZERO)).isTrue();
         assertThatThrownBy(() -> other.begin(Kind.BACKUP)).hasMessage("a restore is running");
-        // ...but a resume that resets processors needs them gone
-        assertThatThrownBy(() -> starting.requireAlone(Kind.RESTORE))
+        // ...but a rebuild, which resets processors that the others do not stop, needs them gone
+        assertThatThrownBy(() -> starting.requireAlone(Kind.REBUILD))
                 .isInstanceOf(OtherInstancesLiveException.class);
         starting.end(Kind.RESTORE);
         other.begin(Kind.BACKUP);

@@ -119,6 +119,18 @@ public class Instances {
         return processes;
     }
 
+    /**
+     * The processes with a session open on this database now, named as {@link #processName()} names this one (which
+     * is among them).
+     *
+     * @throws SQLException when the database cannot be asked
+     */
+    public java.util.Set<String> liveProcessNames() throws SQLException {
+        java.util.Set<String> names = new java.util.HashSet<>(sessions());
+        names.add(processName());
+        return names;
+    }
+
     /** The application names of the service's open sessions, without the prefix: {@code <id>/<process>}. */
     private List<String> sessions() throws SQLException {
         try (Connection connection = dataSource.getConnection();

@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
  * which look for unclaimed segments every {@code token-claim-interval-ms}, claim them meanwhile. A segment claimed
  * by an instance that died is taken over once its claim expires ({@code filestore.cluster.claim-timeout}); then
  * nothing needs releasing. Off with {@code filestore.cluster.balance-segments=false}: segments then stay where
- * they were first claimed, and move only when their instance stops or dies.
+ * they were first claimed, and move only when their instance stops or dies. Nothing is released while a restore
+ * runs: the other instances have stopped their processors (RestoreFollower) and the restoring one replays alone.
  */
 @Component
 public class SegmentBalancer {
@@ -34,9 +35,12 @@ public class SegmentBalancer {
     private final SegmentClaims claims;
     private final Instances instances;
     private final ClusterProperties properties;
+    private final io.filestore.replay.restore.MaintenanceMode maintenance;
 
     public SegmentBalancer(ObjectProvider<EventProcessingConfiguration> processing, SegmentClaims claims,
-                           Instances instances, ClusterProperties properties) {
+                           Instances instances, ClusterProperties properties,
+                           io.filestore.replay.restore.MaintenanceMode maintenance) {
+        this.maintenance = maintenance;
         this.processing = processing;
         this.claims = claims;
         this.instances = instances;
@@ -58,7 +62,7 @@ public class SegmentBalancer {
             return;
         }
         claims.freeLostClaims(snapshot); // a dead instance's segments are taken over now, not after the claim timeout
-        if (!properties.balanceSegments()) {
+        if (!properties.balanceSegments() || maintenance.active()) {
             return;
         }
         for (EventProcessor processor : configuration.eventProcessors().values()) {

@@ -46,7 +46,8 @@ import tools.jackson.databind.JsonNode;
  * a write answered by one instance is read from the other, and the PATCHes of one resumable upload land on both.
  * Then one instance is killed (SIGKILL) while uploads and downloads run: no acknowledged upload is lost, the
  * resumable upload goes on through the survivor, the survivor takes over every processor segment and the views
- * converge. The cluster has a database of its own ({@code <test database>_cluster}), so the rest of the suite's
+ * converge. Last, a restore sent to one instance puts both into maintenance; its instance is killed during the
+ * replay, and the other takes the restore over and completes it. The cluster has a database of its own ({@code <test database>_cluster}), so the rest of the suite's
  * shared application is not disturbed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -96,6 +97,8 @@ class ClusterIT {
         environment.put("FILESTORE_JAVA", java == null || java.isBlank()
                 ? Paths.get(System.getProperty("java.home"), "bin", "java").toString() : java);
         environment.put("JAVA_OPTS", "-Xmx256m -XX:+ExitOnOutOfMemoryError");
+        Files.createDirectories(dir.resolve("pauses"));
+        environment.put("FILESTORE_TEST_PAUSE_AT", dir.resolve("pauses").toString()); // TestPause points
         script("start", "2", dir.toString(), String.valueOf(lbPort), String.valueOf(firstPort));
     }
 
@@ -310,7 +313,81 @@ class ClusterIT {
                 Duration.ofSeconds(90), "the restarted node1 claims segments again");
     }
 
+    @Test
+    @Order(4)
+    void aRestorePutsEveryInstanceIntoMaintenanceAndSurvivesTheDeathOfItsInstance() throws Exception {
+        String kept = uploadWithRetries("before-the-backup.txt", "kept".getBytes(StandardCharsets.UTF_8),
+                UUID.randomUUID().toString());
+        HttpResponse<String> backup = send(admin("/api/backup/start").POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(backup.statusCode()).as(backup.body()).isEqualTo(202);
+        String backupId = data(backup).path("id").asString();
+        Await.isTrue(() -> data(send(admin("/api/backup/" + backupId).GET())).path("state").asString()
+                .equals("COMPLETED"), Duration.ofMinutes(2), "the backup");
+        String dropped = uploadWithRetries("after-the-backup.txt", "dropped".getBytes(StandardCharsets.UTF_8),
+                UUID.randomUUID().toString());
+
+        // the restore goes to node1 and stops (test pause) once its events are loaded and replayed
+        Files.createFile(dir.resolve("pauses").resolve("restore.replay.late"));
+        HttpResponse<String> restore = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + firstPort
+                        + "/api/backup/restore")).header("X-User-Id", RunningApp.ADMIN)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"backupId\":\"" + backupId
+                                + "\",\"replace\":true}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(restore.statusCode()).as(restore.body()).isEqualTo(202);
+        String restoreId = data(restore).path("id").asString();
+        Path node1Log = dir.resolve("node-1.log");
+        Await.isTrue(() -> Files.readString(node1Log).contains("test pause reached: restore.replay.late"),
+                Duration.ofMinutes(2), "node1's restore reached its replay");
+
+        // node2 did not receive the restore, and is in maintenance too: changes refused, its health says why
+        URI node2 = URI.create("http://127.0.0.1:" + (firstPort + 1) + "/");
+        HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(node2.resolve(
+                        "/api/files/upload?name=during.txt")).header("X-User-Id", USER)
+                        .header("Content-Type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString("x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.body()).contains(restoreId);
+        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(node2.resolve("/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.body()).contains("a restore is unfinished");
+        // it stopped its processors for the restore and said so; node1 replays alone
+        assertThat(owners().values().stream().flatMap(Set::stream)).doesNotContain("node2");
+
+        // node1 dies in the middle of the restore: node2 takes it over and completes it
+        Files.delete(dir.resolve("pauses").resolve("restore.replay.late"));
+        long pid = Long.parseLong(Files.readString(dir.resolve("node-1.pid")).strip());
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        Await.isTrue(() -> ProcessHandle.of(pid).isEmpty() || !ProcessHandle.of(pid).get().isAlive(),
+                Duration.ofSeconds(30), "node1 exited");
+        Await.isTrue(() -> {
+            HttpResponse<String> status = HTTP.send(HttpRequest.newBuilder(node2.resolve("/api/backup/restores/"
+                    + restoreId)).header("X-User-Id", RunningApp.ADMIN).build(), HttpResponse.BodyHandlers.ofString());
+            return status.statusCode() == 200 && data(status).path("state").asString().equals("COMPLETED");
+        }, Duration.ofMinutes(3), "node2 completed the restore");
+
+        // the restored state, through the balancer; changes accepted again
+        assertThat(send(request("/api/files/" + kept).GET()).statusCode()).isEqualTo(200);
+        assertThat(send(request("/api/files/" + dropped).GET()).statusCode()).isEqualTo(404);
+        String after = uploadWithRetries("after-the-restore.txt", "new".getBytes(StandardCharsets.UTF_8),
+                UUID.randomUUID().toString());
+        assertThat(send(request("/api/files/" + after).GET()).statusCode()).isEqualTo(200);
+
+        // node1 comes back into the restored store and takes its share again
+        script("start-node", "1", dir.toString(), String.valueOf(firstPort));
+        Await.isTrue(() -> owners().values().stream().anyMatch(owners -> owners.contains("node1")),
+                Duration.ofSeconds(90), "the restarted node1 claims segments again");
+        HttpResponse<String> onNode1 = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + firstPort
+                + "/api/files/" + dropped)).header("X-User-Id", USER).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(onNode1.statusCode()).isEqualTo(404);
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
+
+    private static HttpRequest.Builder admin(String path) {
+        return HttpRequest.newBuilder(balancer.resolve(path)).timeout(Duration.ofMinutes(2))
+                .header("X-User-Id", RunningApp.ADMIN);
+    }
 
     private static Thread started(Runnable body) {
         Thread thread = new Thread(body, "cluster-client");

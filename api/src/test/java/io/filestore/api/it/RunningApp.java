@@ -254,6 +254,9 @@ final class RunningApp {
         // then die, and its views would stall until their claims expire. Segments stay where they are claimed
         // first; ClusterProcessingIT turns balancing on for its own cluster on a database of its own.
         environment.put("FILESTORE_CLUSTER_BALANCE_SEGMENTS", "false");
+        // a restore beside a session that poses as another instance (OtherInstancesIT) waits this long for it to say it
+        // has stopped its processors, and commands are refused meanwhile
+        environment.put("FILESTORE_BACKUP_PAUSE_TIMEOUT", "5s");
         environment.putAll(extraEnv);
         builder.redirectErrorStream(true).redirectOutput(fresh ? ProcessBuilder.Redirect.to(log.toFile())
                 : ProcessBuilder.Redirect.appendTo(log.toFile()));

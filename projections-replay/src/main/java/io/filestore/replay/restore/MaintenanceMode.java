@@ -16,7 +16,9 @@ import org.springframework.stereotype.Component;
  * written into a store being loaded or decided on views being rebuilt. Registered on the command gateway by Axon's
  * auto-configuration; reads are served throughout (from views that are being rebuilt). It holds across a restart:
  * until a restore has begun or ended in this process, a restore the {@code long_operation} table shows unfinished
- * (a crash interrupted it; it is resumed or rolled back at start) keeps commands refused.
+ * (a crash interrupted it; it is resumed or rolled back at start) keeps commands refused. With several instances on
+ * the database, a restore running on another one is followed ({@link #observe}, by {@link RestoreFollower}): every
+ * instance refuses commands while any of them restores.
  */
 @Component
 public class MaintenanceMode implements MessageDispatchInterceptor<CommandMessage<?>> {
@@ -24,6 +26,8 @@ public class MaintenanceMode implements MessageDispatchInterceptor<CommandMessag
     private final Supplier<Optional<String>> unfinished;
     private volatile String restoreId;
     private volatile boolean known;
+    /** Whether the restore in {@link #restoreId} runs in this process (then only it ends maintenance here). */
+    private boolean local;
 
     @Autowired
     public MaintenanceMode(LongOperations operations) {
@@ -42,11 +46,24 @@ public class MaintenanceMode implements MessageDispatchInterceptor<CommandMessag
     synchronized void begin(String restoreId) {
         this.restoreId = restoreId;
         this.known = true;
+        this.local = true;
     }
 
     synchronized void end() {
         this.restoreId = null;
         this.known = true;
+        this.local = false;
+    }
+
+    /**
+     * The restore that the database shows running on another instance past its validation, or null when none is:
+     * followed unless this process runs a restore itself.
+     */
+    synchronized void observe(String restoreId) {
+        if (!local) {
+            this.restoreId = restoreId;
+            this.known = true;
+        }
     }
 
     public boolean active() {

@@ -70,6 +70,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * FAILED) and resumes any other from its replay: commands stay refused (maintenance holds across the restart), the
  * processors continue their replay from their stored positions, the search index is rebuilt if its rebuild was
  * interrupted, and the blobs are verified and copied back.
+ *
+ * <p>With several instances on the database, the restore runs on the instance that received the request and every
+ * other one follows it ({@link RestoreFollower}): once the restore is loading they refuse commands too and stop
+ * their event processors, and the load waits until each live process has said so in {@link RestorePauses} (at most
+ * {@code pause-timeout}; otherwise it fails and nothing is changed). The replay then runs here; the others start
+ * their processors again when the restore has ended. If this instance dies meanwhile, another live one takes the
+ * restore over within a second (it can take the restore lock only once this one's session is gone) and rolls it
+ * back or resumes it, as a restart would.
  */
 @Component
 public class RestoreService {
@@ -89,6 +97,8 @@ public class RestoreService {
     private final LongOperations operations;
     private final SearchIndexAdministration search;
     private final org.axonframework.eventhandling.EventBus eventBus;
+    private final RestorePauses pauses;
+    private final io.filestore.replay.ClusterProcesses processes;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Run> running = new ConcurrentHashMap<>();
 
@@ -96,8 +106,11 @@ public class RestoreService {
                           Projections projections, MaintenanceMode maintenance, OperationGuard guard,
                           ProcessorControl control, BlobStore blobStore, DataSource dataSource,
                           PlatformTransactionManager transactionManager, LongOperations operations,
-                          SearchIndexAdministration search, org.axonframework.eventhandling.EventBus eventBus) {
+                          SearchIndexAdministration search, org.axonframework.eventhandling.EventBus eventBus,
+                          RestorePauses pauses, io.filestore.replay.ClusterProcesses processes) {
         this.eventBus = eventBus;
+        this.pauses = pauses;
+        this.processes = processes;
         this.operations = operations;
         this.search = search;
         this.settings = settings;
@@ -135,8 +148,13 @@ public class RestoreService {
             }
             Instant now = clock.instant();
             Run run = new Run(OperationIds.next(now), request, now);
-            operations.begin(run.id, OperationGuard.Kind.RESTORE, run.phase, run.status(), now);
-            running.put(run.id, run);
+            running.put(run.id, run); // before its row: this instance's follower never takes the row for another's
+            try {
+                operations.begin(run.id, OperationGuard.Kind.RESTORE, run.phase, run.status(), now);
+            } catch (RuntimeException e) {
+                running.remove(run.id);
+                throw e;
+            }
             run.persist();
             Thread thread = new Thread(() -> execute(run, dir), "restore-" + run.id);
             thread.setDaemon(true);
@@ -198,6 +216,7 @@ public class RestoreService {
             run.eventsTotal = archive.eventsToRestore();
             run.phase("LOADING");
             maintenance.begin(run.id);
+            awaitOthersPaused(run);
             control.exclusively(() -> {
                 processors.forEach(StreamingEventProcessor::shutDown);
                 try {
@@ -218,6 +237,43 @@ public class RestoreService {
             run.fail(clock.instant(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         } finally {
             finish(run);
+        }
+    }
+
+    /** Whether restore {@code id} runs (or is being resumed) in this process. */
+    public boolean runsHere(String id) {
+        return running.containsKey(id);
+    }
+
+    /**
+     * Waits until every other live process has stopped its event processors for this restore (they follow its
+     * LOADING phase in the table): the load deletes and resets the processors' tokens.
+     *
+     * @throws OperationConflictException when one has not within {@code pause-timeout} (nothing changed)
+     */
+    private void awaitOthersPaused(Run run) {
+        long deadline = System.nanoTime() + settings.pauseTimeout().toNanos();
+        java.util.Set<String> missing = java.util.Set.of();
+        while (true) {
+            try {
+                missing = new java.util.TreeSet<>(processes.others());
+                missing.removeAll(pauses.pausedFor(run.id));
+                if (missing.isEmpty()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                log.warn("Restore {}: cannot tell whether the other instances have paused: {}", run.id, e.toString());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new OperationConflictException("other instances did not stop their event processors within "
+                        + settings.pauseTimeout() + " (" + String.join(", ", missing) + "); nothing was changed");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OperationConflictException("interrupted while waiting for the other instances to pause");
+            }
         }
     }
 
@@ -305,6 +361,11 @@ public class RestoreService {
         } catch (RuntimeException e) {
             log.error("Restore {}: cannot record its end ({}); the next start resumes it", run.id, e.toString());
         }
+        try {
+            pauses.forget(run.id);
+        } catch (RuntimeException e) {
+            log.warn("Restore {}: cannot clear the other instances' pauses: {}", run.id, e.toString());
+        }
         running.remove(run.id);
         guard.end(OperationGuard.Kind.RESTORE);
     }
@@ -315,9 +376,24 @@ public class RestoreService {
      */
     @EventListener(ApplicationReadyEvent.class)
     public void recover() {
+        recover(java.time.Duration.ofMinutes(1), () -> { });
+    }
+
+    /**
+     * Takes over the restores an instance that died left unfinished (as {@link #recover()} does at start), if no
+     * live instance runs them: {@code beforeResume} runs before one is resumed here (the follower starts its
+     * processors, which the replay needs).
+     *
+     * @return false when another live instance holds the restore lock (it runs the restore)
+     */
+    public boolean recoverOrphaned(Runnable beforeResume) {
+        return recover(java.time.Duration.ZERO, beforeResume);
+    }
+
+    private boolean recover(java.time.Duration wait, Runnable beforeResume) {
         // a restore RUNNING in the table may be running on another live instance: it holds the restore lock then
-        if (!guard.beginRecovery(OperationGuard.Kind.RESTORE, java.time.Duration.ofMinutes(1))) {
-            return;
+        if (!guard.beginRecovery(OperationGuard.Kind.RESTORE, wait)) {
+            return false;
         }
         boolean handedOver = false;
         try {
@@ -326,7 +402,7 @@ public class RestoreService {
                     log.warn("Restore {} waits for the next start: another one is being resumed", operation.id());
                     continue;
                 }
-                handedOver = recover(operation);
+                handedOver = recover(operation, beforeResume);
             }
         } catch (RuntimeException e) {
             // never stop the start: maintenance stays on (the row is RUNNING) and the next start tries again
@@ -336,10 +412,11 @@ public class RestoreService {
                 guard.end(OperationGuard.Kind.RESTORE);
             }
         }
+        return true;
     }
 
     /** Rolls back or resumes one interrupted restore; true when it resumes (its thread then ends the guard). */
-    private boolean recover(LongOperations.Operation operation) {
+    private boolean recover(LongOperations.Operation operation, Runnable beforeResume) {
         {
             RestoreStatus stored = operation.detail(RestoreStatus.class);
             Instant now = clock.instant();
@@ -356,7 +433,9 @@ public class RestoreService {
                 maintenance.end();
                 return false;
             }
-            guard.requireAlone(OperationGuard.Kind.RESTORE);
+            // the events are loaded and the tokens reset: other instances follow (their processors stay stopped
+            // until the restore has ended), nothing more is reset
+            beforeResume.run();
             Run run = new Run(stored.id(), new RestoreRequest(stored.backupId(), stored.pointInTime(),
                     stored.requestedPosition(), stored.replace(), stored.requestedBy(), stored.clientAddress()),
                     stored.startedAt());

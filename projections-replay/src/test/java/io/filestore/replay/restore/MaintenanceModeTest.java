@@ -42,4 +42,21 @@ class MaintenanceModeTest {
         afterCrash.end(); // the resumed restore finished, or the interrupted one was rolled back
         assertThat(afterCrash.active()).isFalse();
     }
+
+    @Test
+    void followsARestoreOfAnotherInstanceButNeverEndsItsOwnOnAnotherInstancesWord() {
+        maintenance.observe("20260321T101530Z-0000aa"); // another instance restores
+        assertThatThrownBy(() -> maintenance.handle(List.of(command)).apply(0, command))
+                .hasMessageContaining("restore 20260321T101530Z-0000aa");
+        maintenance.observe(null); // it has ended
+        assertThat(maintenance.active()).isFalse();
+
+        // a restore taken over here (its instance died) is this process's own: a stale look at the table that
+        // shows none running does not end it
+        maintenance.begin("20260321T101530Z-0000bb");
+        maintenance.observe(null);
+        assertThat(maintenance.active()).isTrue();
+        maintenance.end();
+        assertThat(maintenance.active()).isFalse();
+    }
 }
