@@ -78,6 +78,9 @@ public class RestoreFollower {
     }
 
     void follow() {
+        if (!restores.startRecoveryDone()) {
+            return; // the start's own recovery comes first (it waits for the restore lock; a tick would take it)
+        }
         try {
             Optional<LongOperations.Operation> restore = operations.unfinishedRestore();
             if (restore.isEmpty()) {

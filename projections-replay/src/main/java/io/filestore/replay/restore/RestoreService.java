@@ -101,6 +101,7 @@ public class RestoreService {
     private final io.filestore.replay.ClusterProcesses processes;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Run> running = new ConcurrentHashMap<>();
+    private volatile boolean startRecoveryDone;
 
     public RestoreService(BackupSettings settings, BackupService backups, EventStoreTables tables,
                           Projections projections, MaintenanceMode maintenance, OperationGuard guard,
@@ -376,7 +377,16 @@ public class RestoreService {
      */
     @EventListener(ApplicationReadyEvent.class)
     public void recover() {
-        recover(java.time.Duration.ofMinutes(1), () -> { });
+        try {
+            recover(java.time.Duration.ofMinutes(1), () -> { });
+        } finally {
+            startRecoveryDone = true;
+        }
+    }
+
+    /** Whether the recovery at start has run ({@link RestoreFollower} leaves it the first look). */
+    boolean startRecoveryDone() {
+        return startRecoveryDone;
     }
 
     /**
