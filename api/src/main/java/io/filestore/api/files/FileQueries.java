@@ -10,7 +10,7 @@ import io.filestore.query.metadata.api.FilePage;
 import io.filestore.query.metadata.api.FileVersionView;
 import io.filestore.query.metadata.api.FileView;
 import io.filestore.query.metadata.api.FileViewChanges;
-import io.filestore.query.metadata.api.FindFileQuery;
+import io.filestore.query.metadata.api.FileReads;
 import io.filestore.query.metadata.api.FindTrashedFileQuery;
 import io.filestore.query.metadata.api.FindVersionQuery;
 import io.filestore.query.metadata.api.ListFilesQuery;
@@ -26,25 +26,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-/** Typed access to the metadata view through Axon's query bus, and the bounded read-your-writes wait. */
+/**
+ * Typed access to the metadata view: one file directly ({@link FileReads}, the request path's hot read), everything
+ * else through Axon's query bus; and the bounded read-your-writes wait.
+ */
 @Component
 public class FileQueries {
 
     private static final Logger log = LoggerFactory.getLogger(FileQueries.class);
 
     private final QueryGateway queries;
+    private final FileReads reads;
     private final FileViewChanges changes;
     private final FilestoreProperties properties;
 
-    public FileQueries(QueryGateway queries, FileViewChanges changes, FilestoreProperties properties) {
+    public FileQueries(QueryGateway queries, FileReads reads, FileViewChanges changes,
+                       FilestoreProperties properties) {
         this.queries = queries;
+        this.reads = reads;
         this.changes = changes;
         this.properties = properties;
     }
 
     public FileView live(FileId fileId, Actor caller) {
-        return join(queries.query(new FindFileQuery(fileId, caller), ResponseTypes.optionalInstanceOf(FileView.class)))
-                .orElseThrow(() -> new UnknownFileException("no file " + fileId));
+        return reads.findLive(fileId, caller).orElseThrow(() -> new UnknownFileException("no file " + fileId));
     }
 
     /** Fails with 403 when the caller may read the file but lacks {@code needed} (the aggregate decides finally). */
@@ -58,7 +63,7 @@ public class FileQueries {
     }
 
     public Optional<FileView> findLive(FileId fileId, Actor caller) {
-        return join(queries.query(new FindFileQuery(fileId, caller), ResponseTypes.optionalInstanceOf(FileView.class)));
+        return reads.findLive(fileId, caller);
     }
 
     public FileView trashed(FileId fileId, Actor caller) {

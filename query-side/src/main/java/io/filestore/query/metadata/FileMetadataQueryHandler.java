@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
  * expires) and to system administrators; to anyone else it looks like a missing file.
  */
 @Component
-public class FileMetadataQueryHandler {
+public class FileMetadataQueryHandler implements io.filestore.query.metadata.api.FileReads {
 
     private final FileMetadataRepository repository;
 
@@ -39,8 +39,12 @@ public class FileMetadataQueryHandler {
 
     @QueryHandler
     public Optional<FileView> handle(FindFileQuery query) {
-        return repository.findFile(query.fileId())
-                .filter(file -> !file.deleted() && readable(file, query.caller()));
+        return findLive(query.fileId(), query.caller());
+    }
+
+    @Override
+    public Optional<FileView> findLive(io.filestore.command.api.FileId fileId, Actor caller) {
+        return repository.findFile(fileId).filter(file -> !file.deleted() && readable(file, caller));
     }
 
     @QueryHandler
