@@ -40,7 +40,7 @@ ES="${ES_URL:-http://127.0.0.1:9200}"
 export PGHOST="${PGHOST:-127.0.0.1}" PGUSER="${PGUSER:-filestore}" PGPASSWORD="${PGPASSWORD:-filestore}"
 JAVA="${JAVA:-$(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | sort -V | tail -1)}"
 JAR="${BENCH_JAR:-$REPO/api/target/filestore.jar}"
-WORK="$HERE/work"
+WORK="$HERE/work/$DB"
 STAMP="$(date -u +%Y%m%d-%H%M%S)"
 RESULTS="$WORK/results-$STAMP.json"
 ADMIN="bench-admin"
@@ -137,6 +137,34 @@ set_ run.loadAfterLoad "$(load)" \
 BIG_HEAD="$(q "$DB" "SELECT max(global_index) FROM domain_event_entry WHERE aggregate_identifier = (SELECT substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-8' || substr(h, 18, 3) || '-' || substr(h, 21, 12) FROM md5('bench-file-$BIG') AS h)")"
 set_ store.bigHead "$BIG_HEAD"
 
+# The processors' positions as loaded (before the history); backup and restore run first on an idle application
+# (every processor set to the head of the store), then the positions are put back and the replay is measured.
+HEAD="$(q "$DB" "SELECT max(global_index) FROM domain_event_entry")"
+q "$DB" "CREATE TABLE bench.token_saved AS SELECT * FROM token_entry"
+to_head() { q "$DB" "UPDATE token_entry SET owner = NULL, token_type = 'org.axonframework.eventhandling.GapAwareTrackingToken', token = convert_to('{\"index\":$HEAD,\"gaps\":[]}', 'UTF8') $1"; }
+
+if [[ "$PHASES" == *" backup "* ]]; then
+  to_head ""
+  start_app main "$DB" "$PORT" "$PREFIX"
+  say "backup of the whole store (at most ${BENCH_BACKUP_MAX:-unlimited} s)"
+  BACKUP_ID="$(py backup "$RESULTS" "$APP" "$ADMIN" "${BENCH_BACKUP_MAX:-0}" | tail -1)"
+  stop_app main
+  if [[ "$BACKUP_ID" != PARTIAL* ]]; then
+    set_ backup.directoryBytes "$(du -sb "$WORK/data-main/backups/$BACKUP_ID" | cut -f1)"
+    if [[ "$PHASES" == *" restore "* ]]; then
+      say "restore into an empty store ($DB2): validating and loading measured, the replay sampled"
+      psql -X -q -d postgres -c "CREATE DATABASE $DB2"
+      start_app restore "$DB2" "$PORT2" "$PREFIX-restore" FILESTORE_BACKUP_DIRECTORY="$WORK/data-main/backups"
+      py restore "$RESULTS" "$APP2" "$ADMIN" "$BACKUP_ID" "${BENCH_RESTORE_SAMPLE:-60}" "${BENCH_RESTORE_MAX:-0}"
+      stop_app restore
+      set_ restore.storeBytes "$(q "$DB2" "SELECT pg_total_relation_size('domain_event_entry')")"
+      psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB2 WITH (FORCE)"
+      for index in $(curl -s "$ES/_cat/indices/$PREFIX-restore-*?h=index"); do curl -s -X DELETE "$ES/$index" > /dev/null; done
+    fi
+  fi
+  q "$DB" "DELETE FROM token_entry; INSERT INTO token_entry SELECT * FROM bench.token_saved"
+fi
+
 start_app main "$DB" "$PORT" "$PREFIX"
 say "replay: every projection builds its views from the loaded events (window $WINDOW s)"
 if [[ -n "${BENCH_CHECK:-}" ]]; then
@@ -144,18 +172,27 @@ if [[ -n "${BENCH_CHECK:-}" ]]; then
   say "check: the views against the generated events"
   python3 "$HERE/check.py" "$RESULTS" "$APP" "$ADMIN" "$DB"
 else
-  py replay "$RESULTS" "$APP" "$ADMIN" "$WINDOW" "$BIG_HEAD"
+  py replay "$RESULTS" "$APP" "$ADMIN" "$WINDOW" "$BIG_HEAD" "${BENCH_FOCUS:-}"
 fi
 py dlq "$RESULTS" "$APP" "$ADMIN"
 set_ log.errorLines "$(grep -c ' ERROR ' "$WORK/app-$STAMP-main.log" || true)"
 set_ run.loadAfterReplay "$(load)"
 stop_app main
+if [[ -n "${BENCH_FOCUS:-}" ]] && [[ "$(py get "$RESULTS" replay.bigComplete)" != "True" ]]; then
+  # BENCH_FOCUS=1: after the window, only the projections that listing and search read (metadata, search) go on
+  # replaying until bench-big's files are in them (at most BENCH_FOCUS_MAX seconds); the others stop where they are.
+  to_head "WHERE processor_name NOT IN ('metadata', 'search')"
+  start_app main "$DB" "$PORT" "$PREFIX"
+  say "replay of metadata and search only, until bench-big is complete (at most ${BENCH_FOCUS_MAX:-3600} s)"
+  py focus "$RESULTS" "$APP" "$ADMIN" "${BENCH_FOCUS_MAX:-3600}" "$BIG_HEAD"
+  stop_app main
+fi
 
 say "sizes of the views and the search index"
 REPLAYED="$(q "$DB" "SELECT count(*) FROM file_view")"
 INFRA="'domain_event_entry','snapshot_event_entry','token_entry','dead_letter_entry','saga_entry','association_value_entry','flyway_schema_history','idempotency_key','long_operation','password_guess','storage_node_added','store_identity'"
-while IFS='|' read -r table bytes; do set_ "views.table.$table" "$bytes"; done < <(q "$DB" \
-  "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relkind IN ('r','p') AND relnamespace = 'public'::regnamespace AND relname NOT IN ($INFRA) ORDER BY 1")
+while IFS='|' read -r table bytes rows; do set_ "views.table.$table" "$bytes" "views.rows.$table" "$rows"; done < <(q "$DB" \
+  "SELECT relname, pg_total_relation_size(oid), (SELECT n_live_tup FROM pg_stat_user_tables s WHERE s.relid = c.oid) FROM pg_class c WHERE relkind IN ('r','p') AND relnamespace = 'public'::regnamespace AND relname NOT IN ($INFRA) ORDER BY 1")
 curl -s -X POST "$ES/$PREFIX-*/_refresh" > /dev/null
 curl -s -X POST "$ES/$PREFIX-*/_forcemerge?max_num_segments=1" > /dev/null || true
 read -r idx_docs idx_bytes < <(curl -s "$ES/$PREFIX-files/_stats/docs,store" | python3 -c \
@@ -166,11 +203,9 @@ set_ views.files "$REPLAYED" \
      views.shares "$(q "$DB" "SELECT count(*) FROM share_view")" \
      index.docs "$idx_docs" index.bytes "$idx_bytes"
 
-# The views now hold every file up to the replay's position. For the latency, the processors are set to the head of
-# the store (as if they had caught up) so that no replay competes with the requests; the views stay as replayed.
-HEAD="$(q "$DB" "SELECT max(global_index) FROM domain_event_entry")"
-q "$DB" "UPDATE token_entry SET owner = NULL, token_type = 'org.axonframework.eventhandling.GapAwareTrackingToken', token = convert_to('{\"index\":$HEAD,\"gaps\":[]}', 'UTF8')"
-
+# For the latency, the processors are set to the head of the store (as if they had caught up) so that no replay
+# competes with the requests; the views stay as replayed.
+to_head ""
 start_app main "$DB" "$PORT" "$PREFIX"
 if [[ "$PHASES" == *" latency "* ]]; then
   BIG_FILES="$(curl -s -H 'X-User-Id: bench-big' "$APP/api/files?limit=1" | grep -o '"total":[0-9]*' | cut -d: -f2)"
@@ -180,22 +215,6 @@ if [[ "$PHASES" == *" latency "* ]]; then
   BENCH_SPREAD_FILES="$BIG" "$JAVA" "$REPO/bench/search/SearchBench.java" latency "$APP" bench-big "$WORK/latency-$STAMP.properties" \
       "${BENCH_KINDS:-baseline-get,get-spread,versions-spread,baseline-list,list-cursor,fulltext,filtered}"
   py props "$RESULTS" "$WORK/latency-$STAMP.properties"
-fi
-if [[ "$PHASES" == *" backup "* ]]; then
-  say "backup of the whole store"
-  BACKUP_ID="$(py backup "$RESULTS" "$APP" "$ADMIN" | tail -1)"
-  set_ backup.directoryBytes "$(du -sb "$WORK/data-main/backups/$BACKUP_ID" | cut -f1)"
-  stop_app main
-  if [[ "$PHASES" == *" restore "* ]]; then
-    say "restore into an empty store ($DB2): validating and loading measured, the replay sampled"
-    psql -X -q -d postgres -c "CREATE DATABASE $DB2"
-    start_app restore "$DB2" "$PORT2" "$PREFIX-restore" FILESTORE_BACKUP_DIRECTORY="$WORK/data-main/backups"
-    py restore "$RESULTS" "$APP2" "$ADMIN" "$BACKUP_ID" "${BENCH_RESTORE_SAMPLE:-60}"
-    stop_app restore
-    set_ restore.storeBytes "$(q "$DB2" "SELECT pg_total_relation_size('domain_event_entry')")"
-    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB2 WITH (FORCE)"
-    for index in $(curl -s "$ES/_cat/indices/$PREFIX-restore-*?h=index"); do curl -s -X DELETE "$ES/$index" > /dev/null; done
-  fi
 fi
 stop_all
 

@@ -8,9 +8,13 @@ numbers into one JSON results file; "report" turns that file into the Markdown t
                                                             has caught up, or the window has passed and the metadata
                                                             and search projections have passed BIG_HEAD (the last
                                                             event of bench-big's files); at most 3 windows
+  scale.py focus    RESULTS APP ADMIN MAX_S BIG_HEAD        the same for the metadata and search projections only,
+                                                            until they have passed BIG_HEAD (keys focus.*)
+  scale.py get      RESULTS key
   scale.py wait     APP ADMIN                               until every projection has caught up
-  scale.py backup   RESULTS APP ADMIN                       POST /api/backup/start, poll until it ends, by phase
-  scale.py restore  RESULTS APP ADMIN BACKUP_ID SAMPLE_S    POST /api/backup/restore into this (empty) store, time
+  scale.py backup   RESULTS APP ADMIN [MAX_S]               POST /api/backup/start, poll until it ends, by phase
+                                                            (or MAX_S passed: prints PARTIAL, records the progress)
+  scale.py restore  RESULTS APP ADMIN BACKUP_ID SAMPLE_S [MAX_S]  POST /api/backup/restore into this (empty) store, time
                                                             validating and loading; sample the replay for SAMPLE_S
   scale.py dlq      RESULTS APP ADMIN                       parked events per processor
   scale.py report   RESULTS OUT.md
@@ -80,8 +84,10 @@ def positions(app, admin):
     return {p["name"]: p for p in call(app, admin, "GET", "/api/admin/projections")["projections"]}
 
 
-def replay(results, app, admin, window, big_head):
-    """Samples every projection's position; rates from the first sample to the last, and over the second half."""
+def replay(results, app, admin, window, big_head, focus=False, prefix="replay", only=None):
+    """Samples every projection's position; rates from the first sample to the last, and over the second half.
+    With focus, stops when the window has passed (bench-big is then completed by "focus"); with only, samples
+    those projections and stops when they have passed big_head (or after the window)."""
     start = time.monotonic()
     samples = []
     last_print = -60
@@ -89,6 +95,8 @@ def replay(results, app, admin, window, big_head):
     while True:
         t = time.monotonic() - start
         status = positions(app, admin)
+        if only:
+            status = {n: p for n, p in status.items() if n in only}
         samples.append((t, {n: p["position"] for n, p in status.items()}))
         lowest = min(p["position"] for p in status.values())
         if t - last_print >= 30:
@@ -99,25 +107,33 @@ def replay(results, app, admin, window, big_head):
             reason = "every projection caught up"
             break
         big_done = all(status[n]["position"] >= big_head for n in ("metadata", "search") if n in status)
-        if t >= window and big_done:
-            reason = "window passed, bench-big complete"
+        if only and big_done:
+            reason = "bench-big complete"
+            break
+        if t >= window and (big_done or focus or only):
+            reason = "window passed" + (", bench-big complete" if big_done else "")
             break
         if t >= 3 * window:
+            break
+        if os.path.exists(results + ".stop"):  # an operator's deadline: touch RESULTS.stop
+            reason = "stopped by %s.stop" % os.path.basename(results)
             break
         time.sleep(10)
     t_end, end = samples[-1]
     half = next((s for s in samples if s[0] >= t_end / 2), samples[0])
-    out = {"replay.seconds": round(t_end, 1), "replay.stopReason": reason, "replay.bigHead": big_head,
-           "replay.head": next(iter(status.values()))["head"], "replay.samples": len(samples)}
+    out = {"%s.seconds" % prefix: round(t_end, 1), "%s.stopReason" % prefix: reason, "%s.bigHead" % prefix: big_head,
+           "%s.head" % prefix: next(iter(status.values()))["head"], "%s.samples" % prefix: len(samples),
+           "%s.startPositions" % prefix: json.dumps(samples[0][1])}
     for name, pos in end.items():
-        out["replay.%s.position" % name] = pos
-        out["replay.%s.eventsPerSecond" % name] = round(max(pos, 0) / t_end, 1) if t_end else None
+        out["%s.%s.position" % (prefix, name)] = pos
+        out["%s.%s.eventsPerSecond" % (prefix, name)] = round((pos - samples[0][1][name]) / t_end, 1) if t_end else None
         if t_end > half[0]:
-            out["replay.%s.eventsPerSecondSecondHalf" % name] = round(
+            out["%s.%s.eventsPerSecondSecondHalf" % (prefix, name)] = round(
                 (pos - half[1].get(name, 0)) / (t_end - half[0]), 1)
-    out["replay.allProjections.position"] = min(end.values())
-    out["replay.allProjections.eventsPerSecond"] = round(max(min(end.values()), 0) / t_end, 1)
-    out["replay.bigComplete"] = all(end.get(n, -1) >= big_head for n in ("metadata", "search"))
+    low0 = min(samples[0][1].values())
+    out["%s.allProjections.position" % prefix] = min(end.values())
+    out["%s.allProjections.eventsPerSecond" % prefix] = round((min(end.values()) - low0) / t_end, 1) if t_end else None
+    out["%s.bigComplete" % prefix] = all(end.get(n, -1) >= big_head for n in ("metadata", "search"))
     merge(results, out)
     say("replay stopped after %.0f s: %s; lowest position %d" % (t_end, reason, min(end.values())))
 
@@ -127,7 +143,7 @@ def wait(app, admin):
         time.sleep(2)
 
 
-def backup(results, app, admin):
+def backup(results, app, admin, limit=0):
     started = time.monotonic()
     status = call(app, admin, "POST", "/api/backup/start")
     phases, phase, since, last_print = {}, None, time.monotonic(), 0
@@ -139,6 +155,15 @@ def backup(results, app, admin):
         if time.monotonic() - last_print > 30:
             last_print = time.monotonic()
             say("backup %s: events %s, bytes %s" % (phase, status.get("events"), status.get("bytes")))
+        if limit and time.monotonic() - started > limit:
+            elapsed = time.monotonic() - started
+            events = status.get("events") or {}
+            merge(results, {"backup.partial": True, "backup.partialSeconds": round(elapsed, 1),
+                            "backup.partialPhase": phase, "backup.partialEvents": json.dumps(events),
+                            "backup.partialEventsPerSecond": round((events.get("done") or 0) / elapsed, 1)})
+            say("backup stopped after %.0f s (limit): %s %s" % (elapsed, phase, events))
+            print("PARTIAL")
+            return
         time.sleep(1)
         status = call(app, admin, "GET", "/api/backup/" + status["id"])
     if phase:
@@ -156,7 +181,7 @@ def backup(results, app, admin):
     print(status["id"])
 
 
-def restore(results, app, admin, backup_id, sample):
+def restore(results, app, admin, backup_id, sample, limit=0):
     started = time.monotonic()
     status = call(app, admin, "POST", "/api/backup/restore", {"backupId": backup_id})
     phases, phase, since, last_print = {}, None, time.monotonic(), 0
@@ -177,6 +202,11 @@ def restore(results, app, admin, backup_id, sample):
             if status["state"] != "COMPLETED":
                 raise SystemExit("restore failed: " + json.dumps(status)[:2000])
             out["restore.completed"] = True
+            break
+        if limit and now - started > limit:
+            out["restore.completed"] = False
+            out["restore.partial"] = "stopped after %.0f s in phase %s: events %s" % (now - started, phase,
+                                                                                      json.dumps(status.get("events")))
             break
         if phase == "REPLAYING":
             reached = (status.get("replay") or {}).get("done", (status.get("replay") or {}).get("reached"))
@@ -254,6 +284,18 @@ def report(results, out_md):
         name = k.split(".")[1]
         lines.append("| &nbsp; projection %s | - | %s events/s overall, %s in the second half |"
                      % (name, fmt(r[k]), fmt(g("replay.%s.eventsPerSecondSecondHalf" % name))))
+    for k in sorted(k for k in r if k.startswith("focus.") and k.endswith(".eventsPerSecond")
+                    and not k.startswith("focus.allProjections")):
+        name = k.split(".")[1]
+        lines.append("| then %s only (%s, %s s) | - | %s events/s overall, %s in the second half |"
+                     % (name, g("focus.stopReason"), fmt(g("focus.seconds")), fmt(r[k]),
+                        fmt(g("focus.%s.eventsPerSecondSecondHalf" % name))))
+    if g("backup.partial"):
+        lines.append("| backup, stopped at the limit after %s s in phase %s (events %s) | - | %s events/s |"
+                     % (fmt(g("backup.partialSeconds")), g("backup.partialPhase"), g("backup.partialEvents"),
+                        fmt(g("backup.partialEventsPerSecond"))))
+    if g("restore.partial"):
+        lines.append("| restore, %s | - | - |" % g("restore.partial"))
     if g("backup.seconds") is not None:
         lines.append("| backup of the whole store (%s events) | %s | %s events/s |"
                      % (fmt(g("backup.events")), fmt(g("backup.seconds")), fmt((g("backup.events") or 0) / max(g("backup.seconds"), 1e-9))))
@@ -300,14 +342,18 @@ def main():
         with open(args[1]) as f:
             pairs = [l.split("=", 1) for l in f.read().splitlines() if "=" in l and not l.startswith("#")]
         merge(args[0], {k: number(v) for k, v in pairs})
+    elif cmd == "get":
+        print(load(args[0]).get(args[1]))
     elif cmd == "replay":
-        replay(args[0], args[1], args[2], float(args[3]), int(args[4]))
+        replay(args[0], args[1], args[2], float(args[3]), int(args[4]), len(args) > 5 and bool(args[5]))
+    elif cmd == "focus":
+        replay(args[0], args[1], args[2], float(args[3]), int(args[4]), prefix="focus", only=("metadata", "search"))
     elif cmd == "wait":
         wait(args[0], args[1])
     elif cmd == "backup":
-        backup(args[0], args[1], args[2])
+        backup(args[0], args[1], args[2], float(args[3]) if len(args) > 3 else 0)
     elif cmd == "restore":
-        restore(args[0], args[1], args[2], args[3], float(args[4]))
+        restore(args[0], args[1], args[2], args[3], float(args[4]), float(args[5]) if len(args) > 5 else 0)
     elif cmd == "dlq":
         dlq(args[0], args[1], args[2])
     elif cmd == "report":
