@@ -132,6 +132,14 @@ public class SearchBench {
         Map<String, Function<Random, String>> kinds = new LinkedHashMap<>();
         kinds.put("baseline-get", r -> "/api/files/" + ids.get(r.nextInt(ids.size())));
         kinds.put("baseline-list", r -> "/api/files?limit=20&offset=" + r.nextInt(1000));
+        // bench/scale: metadata and version history of files spread over the caller's whole history (files
+        // 1..BENCH_SPREAD_FILES of bench/scale/load-history.sql, whose ids derive from md5("bench-file-" + n))
+        long spread = Long.parseLong(System.getenv().getOrDefault("BENCH_SPREAD_FILES", "0"));
+        if (spread > 0) {
+            kinds.put("get-spread", r -> "/api/files/" + benchFileId(1 + (long) (r.nextDouble() * spread)));
+            kinds.put("versions-spread", r -> "/api/files/" + benchFileId(1 + (long) (r.nextDouble() * spread))
+                    + "/versions");
+        }
         kinds.put("fulltext", SearchBench::fullText);
         kinds.put("filtered", SearchBench::filtered);
         kinds.put("faceted", SearchBench::faceted);
@@ -156,6 +164,19 @@ public class SearchBench {
             }
         }
         store(p, results);
+    }
+
+    /** The file id bench/scale/load-history.sql gives file n (a UUID made of md5("bench-file-" + n)). */
+    static String benchFileId(long n) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("MD5").digest(("bench-file-" + n)
+                    .getBytes(StandardCharsets.UTF_8));
+            String h = java.util.HexFormat.of().formatHex(d);
+            return h.substring(0, 8) + "-" + h.substring(8, 12) + "-4" + h.substring(13, 16) + "-8"
+                    + h.substring(17, 20) + "-" + h.substring(20, 32);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String fullText(Random r) {
@@ -467,8 +488,8 @@ public class SearchBench {
                 + "| target p99 | met |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (String c : new String[]{"c1", "c8"}) {
             double base = Double.parseDouble(p.getProperty("latency.baseline-get." + c + ".p50", "NaN"));
-            for (String kind : new String[]{"baseline-get", "baseline-list", "list-cursor", "fulltext", "filtered",
-                    "faceted", "deep-paged"}) {
+            for (String kind : new String[]{"baseline-get", "get-spread", "versions-spread", "baseline-list",
+                    "list-cursor", "fulltext", "filtered", "faceted", "deep-paged"}) {
                 String k = "latency." + kind + "." + c;
                 if (p.getProperty(k + ".p50") == null || "0".equals(p.getProperty(k + ".count"))) {
                     continue;
