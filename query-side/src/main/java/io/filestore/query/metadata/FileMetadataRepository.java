@@ -177,10 +177,6 @@ public class FileMetadataRepository {
                 Map.of("grantees", List.copyOf(grantees)), "f.updated_at", FileView::updatedAt, paging);
     }
 
-    FileView withPermissions(FileView file) {
-        return withGrants(file, grants(file.fileId()));
-    }
-
     /** The files with their grants, loaded in one query for the whole page. */
     List<FileView> withPermissions(List<FileView> files) {
         Map<FileId, List<Grant>> grants = grants(files.stream().map(FileView::fileId).toList());
@@ -203,12 +199,17 @@ public class FileMetadataRepository {
                         + "ORDER BY file_id, share_id")
                 .param("ids", fileIds.stream().map(FileMetadataRepository::uuid).distinct().toList())
                 .query(rs -> {
-                    FileId id = new FileId(rs.getString(1));
-                    result.computeIfAbsent(id, key -> new ArrayList<>()).add(new Grant(rs.getString(2),
-                            new Grantee(rs.getString(3)), Role.valueOf(rs.getString(4)),
-                            rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant()));
+                    result.computeIfAbsent(new FileId(rs.getString("file_id")), key -> new ArrayList<>())
+                            .add(grant(rs));
                 });
         return result;
+    }
+
+    /** The grant in the current row's {@code share_id, grantee, role, expires_at} columns. */
+    private static Grant grant(ResultSet rs) throws SQLException {
+        Timestamp expires = rs.getTimestamp("expires_at");
+        return new Grant(rs.getString("share_id"), new Grantee(rs.getString("grantee")),
+                Role.valueOf(rs.getString("role")), expires == null ? null : expires.toInstant());
     }
 
     /** The sequence number the view of {@code fileId} reflects, or -1 when there is no view (yet, or any more). */
@@ -232,11 +233,8 @@ public class FileMetadataRepository {
                     if (file[0] == null) {
                         file[0] = mapFile(rs, 0);
                     }
-                    String share = rs.getString("share_id");
-                    if (share != null) {
-                        Timestamp expires = rs.getTimestamp("expires_at");
-                        grants.add(new Grant(share, new Grantee(rs.getString("grantee")),
-                                Role.valueOf(rs.getString("role")), expires == null ? null : expires.toInstant()));
+                    if (rs.getString("share_id") != null) {
+                        grants.add(grant(rs));
                     }
                 });
         return Optional.ofNullable(file[0]).map(found -> withGrants(found, grants));
