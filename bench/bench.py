@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """filestore benchmark: the service against nginx (and against itself for metadata), in the same run.
 
-Started by bench/run, which installs nginx and wrk and builds the jar. Every scenario runs nginx and the service
-back to back, repeated (interleaved) --reps times; the table shows min/median/max of throughput, the ratio of the
-medians, p50/p99 latency and CPU seconds per GiB moved of each server process (from /proc). Results also go to
-bench/results/<timestamp>.json. Loopback only; every load run is bounded in time.
+Started by bench/run, which installs nginx and wrk and builds the jar. Every scenario runs nginx, the service
+(encryption at rest off) and the encrypted service (on; skipped with --no-encrypted) back to back, repeated
+(interleaved) --reps times; the table shows min/median/max of throughput, the ratio of the service's median to
+nginx's and of the encrypted service's to the service's, p50/p99 latency and CPU seconds per GiB moved of each server
+process (from /proc). Results also go to bench/results/<timestamp>.json. Loopback only; every load run is bounded in
+time.
 """
 import argparse
 import datetime
@@ -25,6 +27,7 @@ REPO = os.path.dirname(HERE)
 LUA = os.path.join(HERE, "lua")
 MIB = 1024 * 1024
 GIB = 1024 * MIB
+ENCRYPTED_TARGET = 0.7  # the encrypted service against the plaintext one (the encryption work's goal)
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -142,10 +145,16 @@ http {{
 
 
 class Service:
-    def __init__(self, work, port, args):
-        self.data = os.path.join(work, "service")
+    """The service under test. Two run side by side on databases, index prefixes and data directories of their own:
+    one with encryption at rest off (plaintext, the one compared with nginx) and one with it on (compared with the
+    plaintext one); only the one being measured has load."""
+
+    def __init__(self, work, port, args, encrypted=False):
+        self.name = "service-encrypted" if encrypted else "service"
+        self.data = os.path.join(work, self.name)
         self.port = port
         self.args = args
+        self.encrypted = encrypted
         self.proc = None
 
     def start(self):
@@ -155,8 +164,9 @@ class Service:
         env.update({
             "SERVER_PORT": str(self.port),
             "FILESTORE_DATA_DIR": self.data,
-            "FILESTORE_DB_URL": f"jdbc:postgresql://127.0.0.1:5432/{self.args.db}",
-            "FILESTORE_ELASTICSEARCH_INDEX_PREFIX": "filestore-bench",
+            "FILESTORE_DB_URL": f"jdbc:postgresql://127.0.0.1:5432/{self.args.db}{'_enc' if self.encrypted else ''}",
+            "FILESTORE_ELASTICSEARCH_INDEX_PREFIX": "filestore-bench" + ("-enc" if self.encrypted else ""),
+            "FILESTORE_ENCRYPTION_ENABLED": "true" if self.encrypted else "false",
             "FILESTORE_BLOB_STORE_NODE_COUNT": "1",
             "FILESTORE_BLOB_STORE_REPLICATION_FACTOR": "1",
             "FILESTORE_BLOB_STORE_FSYNC": "true" if self.args.fsync else "false",
@@ -166,11 +176,11 @@ class Service:
             "FILESTORE_SECURITY_TRUSTED_HEADER": "X-User-Id",
         })
         cmd = [self.args.java, f"-Xmx{self.args.heap}", "-XX:+ExitOnOutOfMemoryError"]
-        if self.args.jfr:
+        if self.args.jfr and not self.encrypted:
             cmd.append(f"-XX:StartFlightRecording=filename={os.path.join(self.args.work, 'service.jfr')},"
                        "settings=profile")
         cmd += ["-jar", self.args.jar]
-        self.log = open(os.path.join(self.args.work, "service.log"), "w")
+        self.log = open(os.path.join(self.args.work, f"{self.name}.log"), "w")
         self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=self.log,
                                      stderr=subprocess.STDOUT)
         wait_http(f"http://127.0.0.1:{self.port}/health", 180)
@@ -268,17 +278,17 @@ def scenarios(args, files, ids):
             s.append(dict(name=f"download {label} c={c}", kind="download", c=c, secs=secs, script="get.lua",
                           nginx=(f"/files/{label.replace(' ', '')}.bin", {}),
                           service=(f"/api/files/{ids[size]}/download", {"BENCH_HEADERS": user_h}),
-                          target={(100 * MIB, 16): 0.9}.get((size, c), 0.7 if size == MIB else None)))
+                          target={(100 * MIB, 16): 0.9, (MIB, 16): 0.8}.get((size, c))))
     rng = f"Range: bytes={50 * MIB}-{51 * MIB - 1}"
     for c in (1, 16):
         s.append(dict(name=f"range 1 MiB of 100 MiB c={c}", kind="download", c=c, secs=args.short,
                       script="get.lua", nginx=("/files/100MiB.bin", {"BENCH_HEADERS": rng}),
                       service=(f"/api/files/{ids[100 * MIB]}/download", {"BENCH_HEADERS": user_h + "|" + rng}),
-                      target=0.9))
+                      target=0.8 if c == 16 else None))
     for size, label, conns, secs in ((MIB, "1 MiB", (1, 16, 64, 1000), args.short),
                                      (100 * MIB, "100 MiB", (1, 16), args.long)):
         for c in conns:
-            target = {(100 * MIB, 16): 0.6, (MIB, 64): 0.6, (MIB, 1000): 0.5}.get((size, c))
+            target = {(100 * MIB, 16): 0.6, (MIB, 64): 0.5, (MIB, 1000): 0.5}.get((size, c))
             p99 = {(MIB, 64): 2.0, (MIB, 1000): 3.0}.get((size, c))
             s.append(dict(name=f"upload {label} c={c}", kind="upload", c=c, secs=args.huge if c >= 1000 else secs,
                           script="upload.lua",
@@ -301,15 +311,22 @@ def metadata_scenarios(args, ids):
     h = {"BENCH_HEADERS": "X-User-Id: bench"}
     for c in (1, 16, 32, 256):
         s.append(dict(name=f"metadata get c={c}", c=c, script="get.lua", path=f"/api/files/{ids[MIB]}", env=h,
-                      p99_ms={16: 20, 256: 100}.get(c)))
+                      p99_ms={16: 15, 256: 150}.get(c)))
     for c in (1, 32):
         s.append(dict(name=f"metadata list c={c}", c=c, script="get.lua", path="/api/files?limit=20", env=h))
         s.append(dict(name=f"metadata update c={c}", c=c, script="update.lua", path="/",
-                      env={"BENCH_USER": "bench", "BENCH_IDS": ",".join(ids["meta"])}))
+                      env={"BENCH_USER": "bench", "BENCH_IDS": ",".join(ids["meta"])},
+                      req_s={32: 500}.get(c)))
     return s
 
 
 # ------------------------------------------------------------------------------------------------ main
+
+def target_text(s):
+    if s.get("p99_ms"):
+        return f"{s['p99_ms']} ms"
+    return f">={s['req_s']}/s" if s.get("req_s") else ""
+
 
 def spread(values):
     return dict(min=min(values), median=statistics.median(values), max=max(values))
@@ -324,6 +341,10 @@ def main():
     p.add_argument("--huge", type=int, default=20, help="seconds per run of the 1,000-connection scenario")
     p.add_argument("--only", default="", help="run only scenarios whose name matches this regular expression")
     p.add_argument("--fsync", action="store_true", help="let the service fsync (nginx never does)")
+    p.add_argument("--no-encrypted", action="store_true",
+                   help="skip the encrypted service (by default downloads and uploads run on a second service with "
+                        "encryption at rest on, compared with the plaintext one)")
+    p.add_argument("--encrypted-port", type=int, default=0, help="0: a free port")
     p.add_argument("--jfr", action="store_true", help="record the service with JFR into bench/work/service.jfr")
     p.add_argument("--heap", default="512m")
     p.add_argument("--db", default="filestore_bench")
@@ -335,10 +356,12 @@ def main():
     args = p.parse_args()
     args.nginx_port = args.nginx_port or free_port()
     args.service_port = args.service_port or free_port()
+    args.encrypted_port = args.encrypted_port or free_port()
     os.makedirs(args.work, exist_ok=True)
 
     nginx = Nginx(args.work, args.nginx_port)
     service = Service(args.work, args.service_port, args)
+    encrypted = None if args.no_encrypted else Service(args.work, args.encrypted_port, args, encrypted=True)
     results = {"started": datetime.datetime.now().isoformat(timespec="seconds"),
                "commit": subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True,
                                         text=True).stdout.strip(),
@@ -349,6 +372,8 @@ def main():
         log("starting nginx and the service")
         nginx.start()
         service.start()
+        if encrypted:
+            encrypted.start()
         files = {MIB: os.path.join(args.work, "1MiB.bin"), 100 * MIB: os.path.join(args.work, "100MiB.bin")}
         for size, path in files.items():
             make_file(path, size)
@@ -362,22 +387,33 @@ def main():
                 {"Content-Type": "text/plain"})
 
         runs = [s for s in scenarios(args, files, ids) if re.search(args.only, s["name"])]
+        if encrypted:
+            enc_ids = dict(ids)
+            enc_ids.update({size: upload_file(args.encrypted_port, "bench", path, os.path.basename(path))
+                            for size, path in files.items()})
+            enc_paths = {s["name"]: s["service"] for s in scenarios(args, files, enc_ids)}
+            for s in runs:
+                s["encrypted"] = enc_paths[s["name"]]
         meta = [s for s in metadata_scenarios(args, ids) if re.search(args.only, s["name"])]
         log("warming up the service's JIT")
         for s in runs:
             if s["c"] <= 64 and s.get("body_bytes", 0) <= MIB:
-                path, env = s["service"]
-                env = dict(env, BENCH_BODY_FILE=s.get("body", ""))
-                wrk(f"http://127.0.0.1:{args.service_port}{path}", s["script"], min(s["c"], 16), args.warmup, env)
+                for key, port in (("service", args.service_port), ("encrypted", args.encrypted_port)):
+                    if key in s:
+                        path, env = s[key]
+                        env = dict(env, BENCH_BODY_FILE=s.get("body", ""))
+                        wrk(f"http://127.0.0.1:{port}{path}", s["script"], min(s["c"], 16), args.warmup, env)
         for s in meta:
             wrk(f"http://127.0.0.1:{args.service_port}{s['path']}", s["script"], min(s["c"], 16), args.warmup,
                 s["env"])
-        raw = {s["name"]: {"nginx": [], "service": []} for s in runs}
+        raw = {s["name"]: {"nginx": [], "service": [], "encrypted": []} for s in runs}
+        servers = [("nginx", nginx, args.nginx_port), ("service", service, args.service_port)]
+        if encrypted:
+            servers.append(("encrypted", encrypted, args.encrypted_port))
         raw_meta = {s["name"]: [] for s in meta}
         for rep in range(args.reps):
             for s in runs:
-                for name, server, port in (("nginx", nginx, args.nginx_port), ("service", service,
-                                                                               args.service_port)):
+                for name, server, port in servers:
                     path, env = s[name]
                     env = dict(env)
                     if "body" in s:
@@ -394,6 +430,8 @@ def main():
                                                    s["script"], s["c"], args.short, s["env"]))
     finally:
         service.stop()
+        if encrypted:
+            encrypted.stop()
         nginx.stop()
 
     print_and_save(args, results, runs, raw, meta, raw_meta)
@@ -401,10 +439,13 @@ def main():
 
 def print_and_save(args, results, runs, raw, meta, raw_meta):
     head = (f"{'scenario':<36} {'nginx MiB/s (min/med/max)':>27} {'service MiB/s (min/med/max)':>29} "
-            f"{'ratio':>6} {'target':>7} {'p99 ms ng/svc':>15} {'CPU s/GiB ng/svc':>17}  verdict")
+            f"{'ratio':>6} {'target':>7} {'p99 ms ng/svc':>15} {'CPU s/GiB ng/svc':>17} {'encrypted MiB/s':>16} "
+            f"{'enc/plain':>9}  verdict")
     lines = [f"filestore benchmark {results['started']} commit {results['commit']}: {args.reps} interleaved "
              f"repetitions, service fsync={'on' if args.fsync else 'off'} (nginx never fsyncs), heap {args.heap}, "
-             f"replication factor 1, {os.cpu_count()} cores shared with the load generator", head, "-" * len(head)]
+             f"replication factor 1, {os.cpu_count()} cores shared with the load generator; service: encryption at "
+             f"rest off (compared with nginx), encrypted: on (compared with the service, target 0.7x)", head,
+             "-" * len(head)]
     for s in runs:
         ng, sv = raw[s["name"]]["nginx"], raw[s["name"]]["service"]
         n_mib, s_mib = spread([r["mib_s"] for r in ng]), spread([r["mib_s"] for r in sv])
@@ -413,22 +454,29 @@ def print_and_save(args, results, runs, raw, meta, raw_meta):
         s_p99 = statistics.median([r["p99_us"] for r in sv]) / 1000
         n_cpu = statistics.median([r["cpu_s_per_gib"] or 0 for r in ng])
         s_cpu = statistics.median([r["cpu_s_per_gib"] or 0 for r in sv])
-        errors = sum(r["status_errors"] + r["timeouts"] for r in sv)
+        en = raw[s["name"]]["encrypted"]
+        e_mib = spread([r["mib_s"] for r in en]) if en else None
+        enc_ratio = e_mib["median"] / s_mib["median"] if en and s_mib["median"] else None
+        errors = sum(r["status_errors"] + r["timeouts"] for r in sv + en)
         verdict = []
         if s.get("target") is not None:
             verdict.append("met" if ratio >= s["target"] else "MISSED")
         if s.get("p99_target") is not None:
             verdict.append(f"p99 {'met' if s_p99 <= s['p99_target'] * n_p99 else 'MISSED'} (<= {s['p99_target']}x)")
+        if enc_ratio is not None:
+            verdict.append(f"encrypted {'met' if enc_ratio >= ENCRYPTED_TARGET else 'MISSED'}")
         if errors:
             verdict.append(f"{errors} non-2xx/timeouts")
         lines.append(f"{s['name']:<36} {fmt3(n_mib):>27} {fmt3(s_mib):>29} {ratio:>5.2f}x "
                      f"{(str(s['target']) + 'x') if s.get('target') else '':>7} {n_p99:>6.0f} /{s_p99:>6.0f} "
-                     f"{n_cpu:>7.2f} /{s_cpu:>7.2f}  {' '.join(verdict)}")
+                     f"{n_cpu:>7.2f} /{s_cpu:>7.2f} {(fmt3(e_mib) if e_mib else '-'):>16} "
+                     f"{(f'{enc_ratio:.2f}x' if enc_ratio is not None else '-'):>9}  {' '.join(verdict)}")
         results["scenarios"].append(dict(name=s["name"], concurrency=s["c"], target_ratio=s.get("target"),
                                          p99_target_ratio=s.get("p99_target"), ratio=ratio, nginx=ng, service=sv,
                                          nginx_mib_s=n_mib, service_mib_s=s_mib, nginx_p99_ms=n_p99,
                                          service_p99_ms=s_p99, nginx_cpu_s_per_gib=n_cpu,
-                                         service_cpu_s_per_gib=s_cpu, verdict=" ".join(verdict)))
+                                         service_cpu_s_per_gib=s_cpu, encrypted=en, encrypted_mib_s=e_mib,
+                                         encrypted_ratio=enc_ratio, verdict=" ".join(verdict)))
     if meta:
         mh = f"{'metadata (service only)':<36} {'req/s (min/med/max)':>27} {'p50 ms':>8} {'p99 ms':>8} {'target':>8}  verdict"
         lines += ["", mh, "-" * len(mh)]
@@ -441,12 +489,14 @@ def print_and_save(args, results, runs, raw, meta, raw_meta):
             verdict = ""
             if s.get("p99_ms"):
                 verdict = "met" if p99 <= s["p99_ms"] else "MISSED"
+            if s.get("req_s"):
+                verdict = "met" if rps["median"] >= s["req_s"] else "MISSED"
             if errors:
                 verdict += f" {errors} non-2xx/timeouts"
             lines.append(f"{s['name']:<36} {fmt3(rps):>27} {p50:>8.1f} {p99:>8.1f} "
-                         f"{(str(s['p99_ms']) + ' ms') if s.get('p99_ms') else '':>8}  {verdict}")
+                         f"{target_text(s):>8}  {verdict}")
             results["metadata"].append(dict(name=s["name"], concurrency=s["c"], runs=rs, req_s=rps, p50_ms=p50,
-                                            p99_ms=p99, p99_target_ms=s.get("p99_ms"), verdict=verdict.strip()))
+                                            p99_ms=p99, p99_target_ms=s.get("p99_ms"), req_s_target=s.get("req_s"), verdict=verdict.strip()))
     table = "\n".join(lines)
     print(table)
     out = os.path.join(HERE, "results")
