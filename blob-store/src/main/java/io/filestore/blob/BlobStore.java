@@ -65,8 +65,10 @@ public final class BlobStore implements AutoCloseable {
          */
         BEFORE_READ,
         /**
-         * The first existing replica is returned unhashed: the caller hashes the whole content as it streams it,
-         * withholds the last bytes until the digest matches and calls {@link #reportCorrupt} when it does not.
+         * The first existing replica is returned without hashing it first. When the verified cache vouches for it
+         * (as for {@link #BEFORE_READ}), it is {@link ReadableBlob#checked()}. Otherwise the caller hashes the whole
+         * content as it streams it, withholds the last bytes until the digest matches, and calls
+         * {@link #reportIntact} when it does ({@link #reportCorrupt} when it does not).
          */
         WHILE_STREAMING
     }
@@ -510,18 +512,20 @@ public final class BlobStore implements AutoCloseable {
                         : BlobEncryption.Format.PLAIN;
                 // an encrypted replica is checked segment by segment as it is read (each segment's AEAD tag, under a
                 // data key that unwraps only for this blob's hash and size): no whole-replica hash before a range
-                boolean streamed = (check == ReadCheck.WHILE_STREAMING || format.encrypted()) && replica.regular()
-                        && !suspects.contains(replica.key());
-                if (streamed || verifiedCache.isVerified(replica) || verify(replica)) {
+                boolean trusted = verifiedCache.isVerified(replica);
+                boolean streamed = !trusted && (check == ReadCheck.WHILE_STREAMING || format.encrypted())
+                        && replica.regular() && !suspects.contains(replica.key());
+                if (streamed || trusted || verify(replica)) {
                     if (corrupt > 0 || readErrors > 0 || nodeDown || replicaCount(id) < settings.replicationFactor()) {
                         heal(id);
                     }
                     if (format.encrypted()) {
                         return new ReadableBlob(id, format.plaintextSize(), null,
-                                (offset, length) -> openDecrypted(replica, format, offset, length), true);
+                                (offset, length) -> openDecrypted(replica, format, offset, length), true, !streamed,
+                                replica);
                     }
                     return new ReadableBlob(id, replica.size(), replica.path(),
-                            (offset, length) -> node.open(replica, offset, length), false);
+                            (offset, length) -> node.open(replica, offset, length), false, !streamed, replica);
                 }
                 corrupt++;
             } catch (BlobEncryption.TamperedException e) {
@@ -588,6 +592,19 @@ public final class BlobStore implements AutoCloseable {
         verifiedCache.forget(replica.key());
         suspects.add(replica.key());
         heal(replica.sha256());
+    }
+
+    /**
+     * Reports that the whole of a replica returned unchecked by {@link #open(String, ReadCheck)} hashed to its id
+     * while it was streamed: it counts as verified, like a hash before a read, for
+     * {@link BlobStoreSettings#verifiedMaxAge()} while its size, time and version stay as they were when it was
+     * opened. A replica reported corrupt meanwhile stays a suspect.
+     */
+    public void reportIntact(ReadableBlob blob) {
+        Objects.requireNonNull(blob, "blob");
+        if (!suspects.contains(blob.replica.key())) {
+            verifiedCache.markVerified(blob.replica);
+        }
     }
 
     /**

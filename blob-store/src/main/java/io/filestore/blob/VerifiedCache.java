@@ -9,8 +9,8 @@ import java.util.Map;
  * last-modified time and the version (a file's inode, an object's ETag) seen when they were verified, and when. A
  * replica that changed in any of these, or whose verification is older than the maximum age, is verified again.
  * Corruption that keeps all three (bit rot, or a byte flipped with its modification time put back) can therefore be
- * trusted for at most that age; whole-file reads are hashed while they stream and never rely on this cache (see
- * {@link BlobStore#open(String, BlobStore.ReadCheck)}).
+ * trusted for at most that age. A whole read that hashed the replica while it streamed counts as a verification
+ * ({@link BlobStore#reportIntact}).
  */
 final class VerifiedCache {
 

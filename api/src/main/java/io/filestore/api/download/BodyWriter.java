@@ -70,7 +70,7 @@ final class BodyWriter {
 
     /**
      * Sends the whole file ({@code length} bytes from position 0) while hashing it; the last buffer is written only
-     * once the SHA-256 of everything read equals {@code check.sha256()}.
+     * once the SHA-256 of everything read equals {@code check.sha256()} (then {@link ContentCheck#intact()}).
      *
      * @throws CorruptContentException when it does not (after {@link ContentCheck#mismatch}); the last buffer is not
      *                                 sent
@@ -101,6 +101,7 @@ final class BodyWriter {
                     throw new CorruptContentException("the content read has SHA-256 " + actual + ", not "
                             + check.sha256());
                 }
+                check.intact();
             }
             write(buffer, chunk);
             sent += chunk;

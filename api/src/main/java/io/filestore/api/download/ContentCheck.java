@@ -27,4 +27,7 @@ public interface ContentCheck {
 
     /** The streamed bytes hashed to {@code actualSha256}: the file served is corrupt. */
     void mismatch(String actualSha256);
+
+    /** The whole body hashed to {@link #sha256()} as it streamed: the file served is intact. */
+    void intact();
 }

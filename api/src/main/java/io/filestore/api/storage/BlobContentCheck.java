@@ -18,12 +18,14 @@ public record BlobContentCheck(BlobStore store, ReadableBlob blob) implements Co
     /**
      * Opens the blob for a download whose bytes are checked as they are served: hashed while they stream, or, for an
      * encrypted replica, authenticated segment by segment by the blob store (a second hash of the same bytes would
-     * prove nothing more and cost a SHA-256 of every download).
+     * prove nothing more and cost a SHA-256 of every download). A replica the store hashed in full within
+     * {@code verified-max-age} (with the same size, time and version) is served as it is, with sendfile: a download
+     * that hashed it while streaming counts as such a verification.
      */
     public static DownloadTarget target(BlobStore store, String sha256, Instant lastModified, String mediaType,
                                         String filename) {
         ReadableBlob blob = store.open(sha256, BlobStore.ReadCheck.WHILE_STREAMING);
-        if (blob.authenticated()) {
+        if (blob.authenticated() || blob.checked()) {
             return verified(blob, lastModified, mediaType, filename);
         }
         return new DownloadTarget(blob.path(), blob.size(), sha256, lastModified, mediaType, filename,
@@ -61,5 +63,10 @@ public record BlobContentCheck(BlobStore store, ReadableBlob blob) implements Co
     @Override
     public void mismatch(String actualSha256) {
         store.reportCorrupt(blob, actualSha256);
+    }
+
+    @Override
+    public void intact() {
+        store.reportIntact(blob);
     }
 }

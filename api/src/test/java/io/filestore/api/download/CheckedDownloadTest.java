@@ -32,6 +32,7 @@ class CheckedDownloadTest {
     Path intact;
     Path rotten;
     final List<String> mismatches = new ArrayList<>();
+    int intactReports;
     final DownloadResponder responder = new DownloadResponder(BUFFER, true);
     MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/files/1/download");
     MockHttpServletResponse response = new MockHttpServletResponse();
@@ -65,6 +66,11 @@ class CheckedDownloadTest {
                     public void mismatch(String actual) {
                         mismatches.add(actual);
                     }
+
+                    @Override
+                    public void intact() {
+                        intactReports++;
+                    }
                 });
     }
 
@@ -76,6 +82,7 @@ class CheckedDownloadTest {
         assertThat(response.getContentAsByteArray()).isEqualTo(content);
         assertThat(request.getAttribute(DownloadResponder.SENDFILE_FILENAME_ATTR)).isNull();
         assertThat(mismatches).isEmpty();
+        assertThat(intactReports).isEqualTo(1);
     }
 
     @Test
@@ -89,6 +96,7 @@ class CheckedDownloadTest {
         assertThat(sent.length).isEqualTo(SIZE - SIZE % BUFFER).isLessThan(SIZE);
         assertThat(request.getAttribute(DownloadResponder.ABORT_ATTRIBUTE)).isEqualTo(Boolean.TRUE);
         assertThat(mismatches).hasSize(1).doesNotContain(sha256);
+        assertThat(intactReports).isZero();
     }
 
     @Test
