@@ -4,8 +4,7 @@ import io.filestore.api.web.Caller;
 import io.filestore.command.api.TokenHash;
 import io.filestore.command.api.UserId;
 import io.filestore.query.users.api.ApiTokenView;
-import io.filestore.query.users.api.FindTokenByHashQuery;
-import io.filestore.query.users.api.FindUserQuery;
+import io.filestore.query.users.api.UserReads;
 import io.filestore.query.users.api.UserView;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,14 +16,13 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.axonframework.messaging.responsetypes.ResponseTypes;
-import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 
 /**
  * Credential checks against the users view: passwords (bcrypt, with a short bounded cache of successful checks so
- * that Basic authentication does not pay bcrypt on every request) and API tokens (looked up by SHA-256).
+ * that Basic authentication does not pay bcrypt on every request) and API tokens (looked up by SHA-256). The users
+ * view is read directly ({@link UserReads}), not through the query bus: every authenticated request reads it.
  */
 @Component
 public class Accounts {
@@ -34,7 +32,7 @@ public class Accounts {
     private static final int CACHE_ENTRIES = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final QueryGateway queries;
+    private final UserReads users;
     private final PasswordEncoder encoder = Passwords.encoder();
     private final SecurityProperties properties;
     private final Map<String, Long> verified = new LinkedHashMap<>(256, 0.75f, true) {
@@ -44,8 +42,8 @@ public class Accounts {
         }
     };
 
-    public Accounts(QueryGateway queries, SecurityProperties properties) {
-        this.queries = queries;
+    public Accounts(UserReads users, SecurityProperties properties) {
+        this.users = users;
         this.properties = properties;
     }
 
@@ -54,7 +52,7 @@ public class Accounts {
     }
 
     public Optional<UserView> user(UserId userId) {
-        return queries.query(new FindUserQuery(userId), ResponseTypes.optionalInstanceOf(UserView.class)).join();
+        return users.findUser(userId);
     }
 
     /** The caller for a user name and password, if they match an enabled account. */
@@ -99,8 +97,7 @@ public class Accounts {
         if (!token.startsWith(TOKEN_PREFIX) || token.length() > 200) {
             return Optional.empty();
         }
-        Optional<ApiTokenView> record = queries.query(new FindTokenByHashQuery(hashToken(token)),
-                ResponseTypes.optionalInstanceOf(ApiTokenView.class)).join();
+        Optional<ApiTokenView> record = users.findToken(hashToken(token));
         if (record.isEmpty() || !record.get().usableAt(Instant.now())) {
             return Optional.empty();
         }
