@@ -43,6 +43,8 @@ public class Writes {
     private final CommandGateway commands;
     private final List<AppliedEvents> views;
     private final ObjectProvider<EventProcessingConfiguration> processing;
+    /** Resolved from {@link #processing} once it exists (a bean lookup per write costs more than the rest of it). */
+    private volatile EventProcessingConfiguration processingConfiguration;
     private final FilestoreProperties properties;
     private final boolean searchWaits;
     private final io.filestore.api.deadletter.DeadLetters deadLetters;
@@ -165,7 +167,7 @@ public class Writes {
         if (letterCounts().getOrDefault(view.processingGroup(), 0L) == 0L) {
             return false;
         }
-        EventProcessingConfiguration configuration = processing.getIfAvailable();
+        EventProcessingConfiguration configuration = processingConfiguration();
         return configuration != null && configuration.deadLetterQueue(view.processingGroup())
                 .map(queue -> queue.contains(aggregateId)).orElse(false);
     }
@@ -180,12 +182,21 @@ public class Writes {
     }
 
     private Map<Integer, EventTrackerStatus> status(AppliedEvents view) {
-        EventProcessingConfiguration configuration = processing.getIfAvailable();
+        EventProcessingConfiguration configuration = processingConfiguration();
         if (configuration == null) {
             return Map.of();
         }
         Optional<StreamingEventProcessor> processor =
                 configuration.eventProcessor(view.processingGroup(), StreamingEventProcessor.class);
         return processor.map(StreamingEventProcessor::processingStatus).orElse(Map.of());
+    }
+
+    private EventProcessingConfiguration processingConfiguration() {
+        EventProcessingConfiguration configuration = processingConfiguration;
+        if (configuration == null) {
+            configuration = processing.getIfAvailable();
+            processingConfiguration = configuration;
+        }
+        return configuration;
     }
 }

@@ -38,25 +38,38 @@ public class IndexVisibility implements SearchVisibility {
         this.signals = signals;
     }
 
+    /**
+     * Waits for the projection's signal that the file is indexed at {@code sequence} (this instance's projection,
+     * or another instance's through its applied notice). Elasticsearch is asked (a real-time GET of the document's
+     * version) only when no signal came in time: a signal lost, or forgotten among more than
+     * {@value IndexSignals#REMEMBERED} files. Asking it at every wake-up cost each write a GET that nearly always
+     * said "not yet" (the write's own event was committed an instant before).
+     */
     @Override
     public boolean awaitIndexed(FileId fileId, long sequence, Duration timeout) {
-        return await(fileId, timeout, target -> signals.lastIndexed(fileId) >= sequence
-                || index.version(target, fileId) >= sequence + 1);
+        return await(fileId, timeout, target -> signals.lastIndexed(fileId) >= sequence,
+                target -> index.version(target, fileId) >= sequence + 1);
     }
 
     @Override
     public boolean awaitRemoved(FileId fileId, Duration timeout) {
-        return await(fileId, timeout, target -> index.version(target, fileId) < 0);
+        IndexCondition removed = target -> index.version(target, fileId) < 0;
+        return await(fileId, timeout, removed, removed);
     }
 
-    private boolean await(FileId fileId, Duration timeout, IndexCondition condition) {
+    /**
+     * Waits until {@code signalled} holds (re-checked at each signal for the file), or at the timeout
+     * {@code fallback} holds (skipped when it is the same check), then for a refresh.
+     */
+    private boolean await(FileId fileId, Duration timeout, IndexCondition signalled, IndexCondition fallback) {
         if (signals.writeFailing() || !manager.steadyOnceReady()) {
             return false;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             String target = manager.writeIndex();
-            if (!signals.await(fileId, () -> condition.holds(target), timeout)) {
+            if (!signals.await(fileId, () -> signalled.holds(target), timeout)
+                    && (fallback == signalled || !fallback.holds(target))) {
                 log.debug("search: file {} not indexed within {}", fileId, timeout);
                 return false;
             }

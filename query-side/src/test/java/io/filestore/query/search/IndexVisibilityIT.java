@@ -93,6 +93,19 @@ class IndexVisibilityIT {
     }
 
     @Test
+    void aChangeWhoseSignalNeverCameIsFoundInElasticsearchAtTheTimeout() {
+        FileId id = f.upload("alice", "elsewhere.txt", "text/plain", 1, null, List.of(), "/");
+        // an instance that heard nothing (the indexing instance's notice was lost): only Elasticsearch knows
+        IndexVisibility deaf = new IndexVisibility(f.index, f.manager, new IndexSignals());
+
+        long started = System.nanoTime();
+        assertThat(deaf.awaitIndexed(id, 0, Duration.ofMillis(400))).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+        assertThat(found("elsewhere")).isEqualTo(1);
+        assertThat(deaf.awaitIndexed(id, 1, Duration.ofMillis(200))).isFalse(); // not indexed at sequence 1
+    }
+
+    @Test
     void doesNotWaitWhileTheProjectionCannotWriteAndWaitsAgainOnceItCan() throws Exception {
         FileId id = f.upload("alice", "first.txt", "text/plain", 1, null, List.of(), "/");
         SearchIndexManager deadManager = new SearchIndexManager(f.unreachableIndex(), f.replay, f.control);
