@@ -4,8 +4,6 @@ import io.filestore.command.api.TokenHash;
 import io.filestore.command.api.UserId;
 import io.filestore.query.users.api.ApiTokenView;
 import io.filestore.query.users.api.CountUsersQuery;
-import io.filestore.query.users.api.FindTokenByHashQuery;
-import io.filestore.query.users.api.FindUserQuery;
 import io.filestore.query.users.api.ListTokensQuery;
 import io.filestore.query.users.api.ListUsersQuery;
 import io.filestore.query.users.api.UserReads;
@@ -15,7 +13,7 @@ import java.util.Optional;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.stereotype.Component;
 
-/** Answers user and token queries: through the query bus, and directly on the request path ({@link UserReads}). */
+/** Answers the user and token queries of the query bus, and the request path's direct reads ({@link UserReads}). */
 @Component
 public class UsersQueryHandler implements UserReads {
 
@@ -23,16 +21,6 @@ public class UsersQueryHandler implements UserReads {
 
     public UsersQueryHandler(UsersRepository repository) {
         this.repository = repository;
-    }
-
-    @QueryHandler
-    public Optional<UserView> handle(FindUserQuery query) {
-        return findUser(query.userId());
-    }
-
-    @QueryHandler
-    public Optional<ApiTokenView> handle(FindTokenByHashQuery query) {
-        return findToken(query.hash());
     }
 
     @Override

@@ -5,15 +5,16 @@ import io.filestore.command.api.UserId;
 import java.util.Optional;
 
 /**
- * The request path's direct reads of the users view: the answers of {@link FindUserQuery}'s and
- * {@link FindTokenByHashQuery}'s query handlers, without the query bus. Every authenticated request starts with
- * them; through the bus, its unit of work, Spring transaction (two more round trips to PostgreSQL) and handler time
- * limit they cost several times the read itself. Each is one statement, so it reads one committed state of the view,
- * as through the bus.
+ * The request path's direct reads of the users view: one account by name, one API token by the SHA-256 of its
+ * value. Every authenticated request starts with them, so they do not go through the query bus (its unit of work,
+ * Spring transaction, two more round trips to PostgreSQL, cost several times the read itself). Each is one
+ * statement, so it reads one committed state of the view.
  */
 public interface UserReads {
 
+    /** The account named {@code userId}, enabled or not. */
     Optional<UserView> findUser(UserId userId);
 
+    /** The token record whose SHA-256 is {@code hash}, revoked or expired ones included. */
     Optional<ApiTokenView> findToken(TokenHash hash);
 }
