@@ -22,6 +22,8 @@ import org.springframework.stereotype.Component;
 public class IndexVisibility implements SearchVisibility {
 
     private static final Logger log = LoggerFactory.getLogger(IndexVisibility.class);
+    /** No check beyond the signalled one (which is itself re-checked once at the timeout). */
+    private static final IndexCondition NOT_ASKED = target -> false;
 
     private final FileIndex index;
     private final SearchIndexManager manager;
@@ -53,13 +55,12 @@ public class IndexVisibility implements SearchVisibility {
 
     @Override
     public boolean awaitRemoved(FileId fileId, Duration timeout) {
-        IndexCondition removed = target -> index.version(target, fileId) < 0;
-        return await(fileId, timeout, removed, removed);
+        return await(fileId, timeout, target -> index.version(target, fileId) < 0, NOT_ASKED);
     }
 
     /**
-     * Waits until {@code signalled} holds (re-checked at each signal for the file), or at the timeout
-     * {@code fallback} holds (skipped when it is the same check), then for a refresh.
+     * Waits until {@code signalled} holds (re-checked at each signal for the file and once at the timeout), or at the
+     * timeout {@code fallback} holds, then for a refresh.
      */
     private boolean await(FileId fileId, Duration timeout, IndexCondition signalled, IndexCondition fallback) {
         if (signals.writeFailing() || !manager.steadyOnceReady()) {
@@ -69,7 +70,7 @@ public class IndexVisibility implements SearchVisibility {
         try {
             String target = manager.writeIndex();
             if (!signals.await(fileId, () -> signalled.holds(target), timeout)
-                    && (fallback == signalled || !fallback.holds(target))) {
+                    && !fallback.holds(target)) {
                 log.debug("search: file {} not indexed within {}", fileId, timeout);
                 return false;
             }
