@@ -372,7 +372,15 @@ class WebInterfaceIT {
         browser.get(app.uri("/#/trash").toString());
         wait.until(d -> d.findElements(By.cssSelector("tr[data-file-id='" + textId + "'] button.restore")).size() == 1);
         shot("trash");
-        browser.findElement(By.cssSelector("tr[data-file-id='" + textId + "'] button.restore")).click();
+        // the trash list may render again meanwhile (its row is then replaced): click the row on screen now
+        wait.until(d -> {
+            try {
+                d.findElement(By.cssSelector("tr[data-file-id='" + textId + "'] button.restore")).click();
+                return true;
+            } catch (org.openqa.selenium.NoSuchElementException | org.openqa.selenium.StaleElementReferenceException e) {
+                return false;
+            }
+        });
         wait.until(d -> owner.get("/api/files/" + textId).statusCode() == 200);
         browser.get(app.uri("/#/files").toString());
         wait.until(d -> d.findElements(By.cssSelector("tr[data-file-id='" + textId + "']")).size() == 1);
