@@ -11,6 +11,7 @@ time.
 import argparse
 import datetime
 import json
+import shlex
 import re
 import os
 import shutil
@@ -175,7 +176,7 @@ class Service:
             # the load generators name their user in X-User-Id, as a trusted gateway would
             "FILESTORE_SECURITY_TRUSTED_HEADER": "X-User-Id",
         })
-        cmd = [self.args.java, f"-Xmx{self.args.heap}", "-XX:+ExitOnOutOfMemoryError"]
+        cmd = [self.args.java, f"-Xmx{self.args.heap}", "-XX:+ExitOnOutOfMemoryError"] + shlex.split(self.args.jvm_opts)
         if self.args.jfr and not self.encrypted:
             cmd.append(f"-XX:StartFlightRecording=filename={os.path.join(self.args.work, 'service.jfr')},"
                        "settings=profile")
@@ -347,6 +348,7 @@ def main():
     p.add_argument("--encrypted-port", type=int, default=0, help="0: a free port")
     p.add_argument("--jfr", action="store_true", help="record the service with JFR into bench/work/service.jfr")
     p.add_argument("--heap", default="512m")
+    p.add_argument("--jvm-opts", default="", help="more JVM options for both services (A/B of JVM settings)")
     p.add_argument("--db", default="filestore_bench")
     p.add_argument("--java", default=os.environ.get("BENCH_JAVA", "java"))
     p.add_argument("--jar", default=os.path.join(REPO, "api", "target", "filestore.jar"))
