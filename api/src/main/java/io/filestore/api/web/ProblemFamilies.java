@@ -226,6 +226,13 @@ final class ProblemFamilies {
                 && (cause instanceof InvalidValueException || cause instanceof UnknownFileException)) {
             return handler.handle(cause, request);
         }
+        java.sql.SQLTransientConnectionException busy = causeOfType(e, java.sql.SQLTransientConnectionException.class);
+        if (busy != null) { // every pooled connection stayed in use for the pool's connection-timeout
+            log.warn("{} {}: {}", request.getMethod(), ApiExceptionHandler.redacted(request.getRequestURI()),
+                    busy.getMessage());
+            return retryLater(problem(HttpStatus.SERVICE_UNAVAILABLE,
+                    "the database is busy: no connection became free in time; retry later", request, null));
+        }
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal error", request, e);
     }
 

@@ -71,6 +71,16 @@ class ProblemFamiliesTest {
     }
 
     @Test
+    void aDatabaseWithNoFreeConnectionIsABusyServiceToRetry() {
+        ResponseEntity<ProblemDetail> answer = answer(new org.springframework.jdbc.CannotGetJdbcConnectionException(
+                "Failed to obtain JDBC Connection",
+                new java.sql.SQLTransientConnectionException("no database connection available within 10000 ms")));
+        assertThat(answer.getStatusCode().value()).isEqualTo(503);
+        assertThat(answer.getHeaders().getFirst("Retry-After")).isEqualTo("30");
+        assertThat(answer.getBody().getDetail()).startsWith("the database is busy");
+    }
+
+    @Test
     void anythingElseIsAnInternalErrorWithoutDetails() {
         ResponseEntity<ProblemDetail> answer = answer(new IllegalStateException("secret internals"));
         assertThat(answer.getStatusCode().value()).isEqualTo(500);
