@@ -180,8 +180,13 @@ class S3NodeTest {
             Files.delete(TestData.replicaPath(dir.resolve("node-1"), id));
 
             ReadableBlob streamed = store.open(id, ReadCheck.WHILE_STREAMING);
-            assertThat(readAll(streamed)).isEqualTo(flipped); // the caller's hash finds it out
-            store.reportCorrupt(streamed, sha256(flipped));
+            try {
+                assertThat(readAll(streamed)).isEqualTo(flipped); // the caller's hash finds it out
+                store.reportCorrupt(streamed, sha256(flipped));
+            } catch (java.nio.file.NoSuchFileException e) {
+                // The open found the blob one replica short and queued a heal; that heal may hash the object and
+                // quarantine it before the stream opens it (seen on a slow machine). Either way it ends as below.
+            }
             assertThat(store.awaitHealed(Duration.ofSeconds(30))).isTrue();
 
             // the heal hashed it, moved it to quarantine and found no intact copy: the blob is known lost
